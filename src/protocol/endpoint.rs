@@ -1,0 +1,181 @@
+//! Where a request goes: the official gpdb host for a region, or an explicit URL (a proxy, a
+//! private endpoint, a local mock).
+
+use super::error::{Error, InputProblem};
+
+// Source: the official SDK's endpoint map and rule, PyPI `alibabacloud-gpdb20160503` 5.12.0,
+// `alibabacloud_gpdb20160503/client.py` (`_endpoint_map`, `_endpoint_rule = 'regional'`):
+// these regions use the central host; every other region uses `gpdb.<region>.aliyuncs.com`.
+const CENTRAL_HOST: &str = "gpdb.aliyuncs.com";
+const CENTRAL_REGIONS: [&str; 36] = [
+    "ap-northeast-2-pop",
+    "ap-south-1",
+    "ap-southeast-2",
+    "cn-beijing-finance-1",
+    "cn-beijing-finance-pop",
+    "cn-beijing-gov-1",
+    "cn-beijing-nu16-b01",
+    "cn-edge-1",
+    "cn-fujian",
+    "cn-haidian-cm12-c01",
+    "cn-hangzhou",
+    "cn-hangzhou-bj-b01",
+    "cn-hangzhou-finance",
+    "cn-hangzhou-internal-prod-1",
+    "cn-hangzhou-internal-test-1",
+    "cn-hangzhou-internal-test-2",
+    "cn-hangzhou-internal-test-3",
+    "cn-hangzhou-test-306",
+    "cn-hongkong-finance-pop",
+    "cn-huhehaote-nebula-1",
+    "cn-qingdao-nebula",
+    "cn-shanghai-et15-b01",
+    "cn-shanghai-et2-b01",
+    "cn-shanghai-inner",
+    "cn-shanghai-internal-test-1",
+    "cn-shenzhen-inner",
+    "cn-shenzhen-st4-d01",
+    "cn-shenzhen-su18-b01",
+    "cn-wuhan",
+    "cn-yushanfang",
+    "cn-zhangbei",
+    "cn-zhangbei-na61-b01",
+    "cn-zhangjiakou-na62-a01",
+    "cn-zhengzhou-nebula-1",
+    "eu-west-1-oxs",
+    "rus-west-1-pop",
+];
+
+/// A validated base URL: `scheme://authority/path`, without query or fragment.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Endpoint {
+    base: String,
+}
+
+impl Endpoint {
+    /// The official gpdb endpoint for `region_id` (which must be a well-formed region id).
+    pub fn for_region(region_id: &str) -> Result<Self, Error> {
+        validate_region_id(region_id)?;
+        let base = if CENTRAL_REGIONS.contains(&region_id) {
+            format!("https://{CENTRAL_HOST}/")
+        } else {
+            format!("https://gpdb.{region_id}.aliyuncs.com/")
+        };
+        Ok(Endpoint { base })
+    }
+
+    /// An explicit endpoint: `https://host[:port][/path]` or `http://...`.
+    ///
+    /// Rejects other schemes, user info (credentials do not belong in URLs), a query or a
+    /// fragment, and hosts, ports or paths that are not well formed.
+    pub fn parse(url: &str) -> Result<Self, Error> {
+        let malformed = |expected| Error::input("endpoint", InputProblem::Malformed { expected });
+        const SHAPE: &str = "an http:// or https:// URL such as https://gpdb.aliyuncs.com or https://console.example.com/api/gpdb";
+        if url.is_empty() || url.trim().is_empty() {
+            return Err(Error::input("endpoint", InputProblem::Blank));
+        }
+        let (scheme, rest) = url.split_once("://").ok_or_else(|| malformed(SHAPE))?;
+        let scheme = if scheme.eq_ignore_ascii_case("https") {
+            "https"
+        } else if scheme.eq_ignore_ascii_case("http") {
+            "http"
+        } else {
+            return Err(malformed("the scheme http:// or https://"));
+        };
+        let (authority, path) = match rest.find('/') {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        };
+        if authority.contains('@') {
+            return Err(malformed("no user name or password in the URL"));
+        }
+        if rest.contains(['?', '#']) {
+            return Err(malformed("no query string or fragment in the URL"));
+        }
+        if !is_valid_authority(authority) {
+            return Err(malformed("a host name, IPv4 or [IPv6] address, and optional port from 1 to 65535"));
+        }
+        if !path.bytes().all(is_path_byte) || !valid_percent_escapes(path) {
+            return Err(malformed("a path of URL-safe characters"));
+        }
+        let path = if path.is_empty() { "/" } else { path };
+        Ok(Endpoint { base: format!("{scheme}://{}{path}", authority.to_ascii_lowercase()) })
+    }
+
+    /// The base URL the query string is appended to, e.g. `https://gpdb.aliyuncs.com/`.
+    pub fn as_str(&self) -> &str {
+        &self.base
+    }
+}
+
+/// Checks a region id: lower-case letters, digits and single hyphens, starting with a letter,
+/// with at least one hyphen (`cn-hangzhou`, `ap-southeast-1`, `cn-shanghai-finance-1`).
+pub fn validate_region_id(region_id: &str) -> Result<(), Error> {
+    let bytes = region_id.as_bytes();
+    let well_formed = (4..=64).contains(&bytes.len())
+        && bytes[0].is_ascii_lowercase()
+        && bytes[bytes.len() - 1] != b'-'
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes.contains(&b'-')
+        && !region_id.contains("--");
+    if well_formed {
+        Ok(())
+    } else {
+        Err(Error::input("regionId", InputProblem::Malformed { expected: "a region id such as cn-hangzhou" }))
+    }
+}
+
+fn is_valid_authority(authority: &str) -> bool {
+    let (host_ok, port) = if let Some(rest) = authority.strip_prefix('[') {
+        // [IPv6] or [IPv6]:port
+        let Some((inside, after)) = rest.split_once(']') else { return false };
+        let port = match after {
+            "" => None,
+            _ => match after.strip_prefix(':') {
+                Some(port) => Some(port),
+                None => return false,
+            },
+        };
+        (!inside.is_empty() && inside.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.'), port)
+    } else {
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        };
+        (is_valid_host_name(host), port)
+    };
+    host_ok && port.map_or(true, is_valid_port)
+}
+
+fn is_valid_port(port: &str) -> bool {
+    (1..=5).contains(&port.len())
+        && port.bytes().all(|b| b.is_ascii_digit())
+        && port.parse::<u32>().is_ok_and(|p| (1..=65535).contains(&p))
+}
+
+// Host names: labels of letters, digits and hyphens (and `_`, which some private DNS uses),
+// separated by single dots, at most 253 bytes. IPv4 addresses fit this shape too.
+fn is_valid_host_name(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+// RFC 3986 pchar plus "/": unreserved, sub-delims, ":", "@", and "%" escapes.
+fn is_path_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b)
+}
+
+fn valid_percent_escapes(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || (bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    })
+}

@@ -1,0 +1,302 @@
+//! The one error type of the library. Its kinds are the `kind` values of the JS `GpdbError`.
+
+use core::fmt;
+use std::borrow::Cow;
+
+/// Everything that can go wrong, from bad input to a garbled response.
+///
+/// The pure core builds `Input`, `Credentials`, `Api` and `Response`; the runtime layer adds
+/// `Network`, `Timeout` and `Aborted`. No variant ever holds a secret value.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// An option is missing, of the wrong type or malformed. Nothing was sent.
+    Input(InputError),
+    /// The credentials (or the provider that returns them) are missing or malformed. Nothing was sent.
+    Credentials(InputError),
+    /// Alibaba Cloud answered with an error (`Code`, `Message`, ...), or a 2xx with `Status: "fail"`.
+    Api(ApiError),
+    /// The answer could not be understood: not JSON, truncated, too large, fields missing.
+    Response(ResponseError),
+    /// `fetch` itself failed: DNS, refused or reset connection, CORS.
+    Network {
+        /// The platform's description, with secrets removed.
+        message: String,
+    },
+    /// One attempt took longer than `timeoutMs`.
+    Timeout {
+        /// The per-attempt limit that was exceeded.
+        after_ms: u32,
+    },
+    /// The caller's `AbortSignal` fired.
+    Aborted,
+}
+
+impl Error {
+    /// The JS `GpdbError.kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Input(_) => "input",
+            Error::Credentials(_) => "credentials",
+            Error::Api(_) => "api",
+            Error::Response(_) => "response",
+            Error::Network { .. } => "network",
+            Error::Timeout { .. } => "timeout",
+            Error::Aborted => "aborted",
+        }
+    }
+
+    /// Alibaba's `Code` for API errors, a stable local code otherwise.
+    pub fn code(&self) -> &str {
+        match self {
+            Error::Input(e) | Error::Credentials(e) => e.problem.code(),
+            Error::Api(e) => &e.code,
+            Error::Response(e) => e.problem.code(),
+            Error::Network { .. } => "NetworkError",
+            Error::Timeout { .. } => "Timeout",
+            Error::Aborted => "Aborted",
+        }
+    }
+
+    /// Whether the same request, signed again, may succeed.
+    pub fn retryable(&self) -> bool {
+        match self {
+            Error::Input(_) | Error::Credentials(_) | Error::Aborted => false,
+            Error::Api(e) => e.retryable(),
+            Error::Response(e) => is_retryable_status(e.http_status),
+            Error::Network { .. } | Error::Timeout { .. } => true,
+        }
+    }
+
+    /// The HTTP status of the answer, where there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.http_status),
+            Error::Response(e) => Some(e.http_status),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn input(field: &'static str, problem: InputProblem) -> Self {
+        Error::Input(InputError { field: Cow::Borrowed(field), problem })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Input(e) | Error::Credentials(e) => e.fmt(f),
+            Error::Api(e) => e.fmt(f),
+            Error::Response(e) => e.fmt(f),
+            Error::Network { message } => write!(f, "network error: {message}"),
+            Error::Timeout { after_ms } => write!(f, "no response within {after_ms} ms"),
+            Error::Aborted => f.write_str("the request was aborted"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A problem with one named option. The message names the field and never echoes its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    /// The option's name as JS callers write it, e.g. `dbInstanceId` or `credentials.accessKeyId`.
+    pub field: Cow<'static, str>,
+    /// What is wrong with it.
+    pub problem: InputProblem,
+}
+
+/// What is wrong with an option.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputProblem {
+    /// Required and absent (or `undefined`/`null`).
+    Missing,
+    /// Empty, or only whitespace.
+    Blank,
+    /// Holds a control character (C0, DEL or C1) at this character index.
+    ControlCharacter {
+        /// Index of the first control character, in characters.
+        index: usize,
+    },
+    /// Holds a lone UTF-16 surrogate, which has no UTF-8 form and cannot be signed.
+    LoneSurrogate,
+    /// Longer than allowed.
+    TooLong {
+        /// Length in UTF-8 bytes.
+        len: usize,
+        /// The limit in UTF-8 bytes.
+        max: usize,
+    },
+    /// Does not have the expected shape.
+    Malformed {
+        /// What shape was expected.
+        expected: &'static str,
+    },
+    /// Of the wrong JS type.
+    WrongType {
+        /// The expected type, e.g. `a string`.
+        expected: &'static str,
+        /// The type that was given, e.g. `number`.
+        found: &'static str,
+    },
+    /// Not an option of this operation.
+    UnknownOption {
+        /// The option the caller probably meant.
+        did_you_mean: Option<&'static str>,
+    },
+    /// The credentials provider threw or rejected.
+    ProviderFailed,
+}
+
+impl InputProblem {
+    /// The stable local error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InputProblem::Missing => "MissingParameter",
+            InputProblem::Blank => "EmptyParameter",
+            InputProblem::ControlCharacter { .. } | InputProblem::LoneSurrogate => "InvalidCharacter",
+            InputProblem::TooLong { .. } => "ParameterTooLong",
+            InputProblem::Malformed { .. } => "MalformedParameter",
+            InputProblem::WrongType { .. } => "InvalidType",
+            InputProblem::UnknownOption { .. } => "UnknownOption",
+            InputProblem::ProviderFailed => "CredentialsProviderFailed",
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let field = &self.field;
+        match &self.problem {
+            InputProblem::Missing => write!(f, "{field} is required"),
+            InputProblem::Blank => write!(f, "{field} must not be empty or only whitespace"),
+            InputProblem::ControlCharacter { index } => {
+                write!(f, "{field} contains a control character at index {index}")
+            }
+            InputProblem::LoneSurrogate => {
+                write!(f, "{field} contains a lone UTF-16 surrogate, which cannot be encoded")
+            }
+            InputProblem::TooLong { len, max } => {
+                write!(f, "{field} is {len} bytes long; the limit is {max} bytes")
+            }
+            InputProblem::Malformed { expected } => write!(f, "{field} is malformed: expected {expected}"),
+            InputProblem::WrongType { expected, found } => {
+                write!(f, "{field} must be {expected}, not {found}")
+            }
+            InputProblem::UnknownOption { did_you_mean: Some(name) } => {
+                write!(f, "unknown option {field}: did you mean {name}?")
+            }
+            InputProblem::UnknownOption { did_you_mean: None } => write!(f, "unknown option {field}"),
+            InputProblem::ProviderFailed => write!(f, "{field} provider failed (see cause)"),
+        }
+    }
+}
+
+/// An error answer from Alibaba Cloud: `{RequestId, HostId, Code, Message, Recommend}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// Alibaba's `Code`, e.g. `SignatureDoesNotMatch`, or `OperationFailed` for `Status: "fail"`.
+    pub code: String,
+    /// Alibaba's `Message`, with secrets removed.
+    pub message: String,
+    /// `RequestId`, to quote to support.
+    pub request_id: Option<String>,
+    /// `HostId`.
+    pub host_id: Option<String>,
+    /// `Recommend`: a diagnosis link.
+    pub recommend: Option<String>,
+    /// The HTTP status.
+    pub http_status: u16,
+}
+
+impl ApiError {
+    /// Throttling, `ServiceUnavailable`, `InternalError` and 5xx may succeed when sent again;
+    /// signature, permission and parameter errors never do.
+    pub fn retryable(&self) -> bool {
+        let code = self.code.as_str();
+        if code.starts_with("Throttling") || code == "ServiceUnavailable" || code == "InternalError" {
+            return true;
+        }
+        const NEVER: [&str; 8] =
+            ["Signature", "InvalidAccessKey", "Forbidden", "NoPermission", "InvalidParameter", "MissingParameter", "InvalidTimeStamp", "IllegalTimestamp"];
+        if NEVER.iter().any(|prefix| code.starts_with(prefix)) {
+            return false;
+        }
+        is_retryable_status(self.http_status)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (RequestId {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// An answer that is not what the API returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResponseError {
+    /// The HTTP status.
+    pub http_status: u16,
+    /// What is wrong with the answer.
+    pub problem: ResponseProblem,
+    /// The first characters of the body, control characters and secrets removed.
+    pub excerpt: String,
+}
+
+/// What is wrong with an answer.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResponseProblem {
+    /// The body is empty.
+    Empty,
+    /// The body is not a JSON object (an HTML page from a proxy, say), or is cut short.
+    NotJson,
+    /// A JSON object without the field the API always sends.
+    MissingField(&'static str),
+    /// `Status` is neither `success` nor `fail`.
+    UnknownStatus,
+    /// The body is larger than the read limit.
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+}
+
+impl ResponseProblem {
+    /// The stable local error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ResponseProblem::TooLarge { .. } => "ResponseTooLarge",
+            _ => "MalformedResponse",
+        }
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let status = self.http_status;
+        match &self.problem {
+            ResponseProblem::Empty => write!(f, "HTTP {status} with an empty body")?,
+            ResponseProblem::NotJson => write!(f, "HTTP {status} with a body that is not a JSON object")?,
+            ResponseProblem::MissingField(name) => write!(f, "HTTP {status} answer has no {name}")?,
+            ResponseProblem::UnknownStatus => write!(f, "HTTP {status} answer has an unknown Status")?,
+            ResponseProblem::TooLarge { limit } => {
+                write!(f, "HTTP {status} answer is larger than {limit} bytes")?
+            }
+        }
+        if !self.excerpt.is_empty() {
+            write!(f, ": {:?}", self.excerpt)?;
+        }
+        Ok(())
+    }
+}
+
+/// 429 and the 5xx that gateways use for transient trouble.
+pub fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}

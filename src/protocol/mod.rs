@@ -1,0 +1,43 @@
+//! The pure CancelUploadDocumentJob protocol: signing stages, validation, endpoints and
+//! response parsing. Deterministic: time and nonce are inputs.
+//!
+//! ```
+//! use gpdb_edge::protocol::{CancelUploadDocumentJob, Credentials, Endpoint, Timestamp, sign_request};
+//!
+//! let op = CancelUploadDocumentJob {
+//!     db_instance_id: "gp-xxxxxxxxx".into(),
+//!     region_id: "cn-hangzhou".into(),
+//!     namespace: None, // "public"
+//!     collection: "document".into(),
+//!     namespace_password: "namespace-password".into(),
+//!     job_id: "231460f8-75dc-405e-a669-0c5204887e91".into(),
+//! };
+//! let credentials = Credentials::new("testid", "testsecret", None);
+//! let endpoint = Endpoint::for_region(&op.region_id)?;
+//! let timestamp = Timestamp::from_unix_millis(1_456_231_584_000)?;
+//! let request = sign_request(&op, &credentials, &endpoint, timestamp, "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf")?;
+//! assert_eq!(request.method, "POST");
+//! assert!(request.url.starts_with("https://gpdb.aliyuncs.com/?AccessKeyId=testid&Action=CancelUploadDocumentJob&"));
+//! assert!(!request.url.contains("namespace-password"));
+//! # Ok::<(), gpdb_edge::protocol::Error>(())
+//! ```
+
+pub mod credentials;
+pub mod encode;
+pub mod endpoint;
+pub mod error;
+mod json;
+pub mod operation;
+pub mod redact;
+pub mod request;
+pub mod response;
+pub mod sign;
+pub mod timestamp;
+
+pub use credentials::Credentials;
+pub use endpoint::Endpoint;
+pub use error::{ApiError, Error, InputError, InputProblem, ResponseError, ResponseProblem};
+pub use operation::CancelUploadDocumentJob;
+pub use request::{sign_request, SignedRequest};
+pub use response::{parse_response, CancelResult};
+pub use timestamp::Timestamp;

@@ -1,0 +1,106 @@
+//! The CancelUploadDocumentJob parameters, their validation and their query/body split.
+//!
+//! Source: CancelUploadDocumentJob API reference (gpdb 2016-05-03), help.aliyun.com/zh/analyticdb-for-postgresql/developer-reference/api-gpdb-2016-05-03-canceluploaddocumentjob;
+//! the split is the official SDK's `cancelUploadDocumentJobWithOptions` (`@alicloud/gpdb20160503`):
+//! `DBInstanceId` and `RegionId` in the query, `Collection`, `JobId`, `Namespace` and
+//! `NamespacePassword` in the `application/x-www-form-urlencoded` body.
+
+use core::fmt;
+
+use super::endpoint::validate_region_id;
+use super::error::{Error, InputProblem};
+
+/// `Action`.
+pub const ACTION: &str = "CancelUploadDocumentJob";
+/// `Version`.
+pub const VERSION: &str = "2016-05-03";
+/// The namespace used when none is given.
+pub const DEFAULT_NAMESPACE: &str = "public";
+/// The longest value accepted, in UTF-8 bytes.
+pub const MAX_VALUE_BYTES: usize = 4096;
+/// STS tokens are longer than ordinary values.
+pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// The request parameters of CancelUploadDocumentJob.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct CancelUploadDocumentJob {
+    /// `DBInstanceId`, e.g. `gp-xxxxxxxxx`. Query string.
+    pub db_instance_id: String,
+    /// `RegionId`, e.g. `cn-hangzhou`. Query string.
+    pub region_id: String,
+    /// `Namespace`; `None` means `public`. Form body.
+    pub namespace: Option<String>,
+    /// `Collection`. Form body.
+    pub collection: String,
+    /// `NamespacePassword`: a secret. Form body only, never the URL.
+    pub namespace_password: String,
+    /// `JobId`, as returned by UploadDocumentAsync. Form body.
+    pub job_id: String,
+}
+
+impl CancelUploadDocumentJob {
+    /// Checks every parameter; the first problem found is returned, naming its field.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_text("regionId", &self.region_id)?;
+        validate_region_id(&self.region_id)?;
+        check_text("dbInstanceId", &self.db_instance_id)?;
+        if let Some(namespace) = &self.namespace {
+            check_text("namespace", namespace)?;
+        }
+        check_text("collection", &self.collection)?;
+        check_text("namespacePassword", &self.namespace_password)?;
+        check_text("jobId", &self.job_id)
+    }
+
+    /// The namespace that is sent: the given one, or `public`.
+    pub fn namespace(&self) -> &str {
+        self.namespace.as_deref().unwrap_or(DEFAULT_NAMESPACE)
+    }
+
+    /// The operation's parameters that travel in the query string.
+    pub fn query_params(&self) -> [(&'static str, &str); 2] {
+        [("DBInstanceId", &self.db_instance_id), ("RegionId", &self.region_id)]
+    }
+
+    /// The operation's parameters that travel in the form body, sorted by name.
+    pub fn body_params(&self) -> [(&'static str, &str); 4] {
+        [
+            ("Collection", &self.collection),
+            ("JobId", &self.job_id),
+            ("Namespace", self.namespace()),
+            ("NamespacePassword", &self.namespace_password),
+        ]
+    }
+}
+
+impl fmt::Debug for CancelUploadDocumentJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CancelUploadDocumentJob")
+            .field("db_instance_id", &self.db_instance_id)
+            .field("region_id", &self.region_id)
+            .field("namespace", &self.namespace())
+            .field("collection", &self.collection)
+            .field("namespace_password", &"***")
+            .field("job_id", &self.job_id)
+            .finish()
+    }
+}
+
+/// A required text value: not blank, no control characters, at most [`MAX_VALUE_BYTES`].
+pub(crate) fn check_text(field: &'static str, value: &str) -> Result<(), Error> {
+    check_text_up_to(field, value, MAX_VALUE_BYTES)
+}
+
+/// [`check_text`] with another length limit.
+pub(crate) fn check_text_up_to(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::input(field, InputProblem::Blank));
+    }
+    if value.len() > max {
+        return Err(Error::input(field, InputProblem::TooLong { len: value.len(), max }));
+    }
+    if let Some(index) = value.chars().position(char::is_control) {
+        return Err(Error::input(field, InputProblem::ControlCharacter { index }));
+    }
+    Ok(())
+}

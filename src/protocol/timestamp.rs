@@ -1,0 +1,87 @@
+//! The `Timestamp` parameter: UTC, `yyyy-MM-ddTHH:mm:ssZ`, computed without reading any clock.
+
+use core::fmt;
+
+use super::error::{Error, InputProblem};
+
+/// Seconds since the Unix epoch, between 1970-01-01 and 9999-12-31.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub struct Timestamp {
+    unix_seconds: i64,
+}
+
+// 9999-12-31T23:59:59Z: the last time the four-digit year format can show.
+const MAX_UNIX_SECONDS: i64 = 253_402_300_799;
+
+impl Timestamp {
+    /// From milliseconds since the Unix epoch (what `Date.now()` returns); sub-second digits are dropped.
+    pub fn from_unix_millis(millis: i64) -> Result<Self, Error> {
+        let unix_seconds = millis.div_euclid(1000);
+        if !(0..=MAX_UNIX_SECONDS).contains(&unix_seconds) {
+            return Err(Error::input("timestamp", InputProblem::Malformed { expected: "a time between 1970 and 9999" }));
+        }
+        Ok(Timestamp { unix_seconds })
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn unix_seconds(self) -> i64 {
+        self.unix_seconds
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.unix_seconds.div_euclid(86_400);
+        let secs = self.unix_seconds.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            secs / 3600,
+            secs % 3600 / 60,
+            secs % 60
+        )
+    }
+}
+
+// Howard Hinnant's days -> (year, month, day) for the proleptic Gregorian calendar.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Timestamp;
+
+    #[test]
+    fn formats_utc_seconds() {
+        let cases = [
+            (0, "1970-01-01T00:00:00Z"),
+            (1_456_231_584_000, "2016-02-23T12:46:24Z"),
+            (1_678_696_470_999, "2023-03-13T08:34:30Z"),
+            (951_782_400_000, "2000-02-29T00:00:00Z"),
+            (4_107_542_399_000, "2100-02-28T23:59:59Z"),
+            (253_402_300_799_000, "9999-12-31T23:59:59Z"),
+        ];
+        for (millis, text) in cases {
+            assert_eq!(Timestamp::from_unix_millis(millis).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
+    fn rejects_times_the_format_cannot_show() {
+        assert!(Timestamp::from_unix_millis(-1).is_err());
+        assert!(Timestamp::from_unix_millis(253_402_300_800_000).is_err());
+        assert!(Timestamp::from_unix_millis(i64::MIN).is_err());
+        assert!(Timestamp::from_unix_millis(i64::MAX).is_err());
+    }
+}

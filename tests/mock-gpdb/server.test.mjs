@@ -1,0 +1,310 @@
+// Proves the mock behaves like the gpdb endpoint, using only the official signer and fetch,
+// so the mock can later judge our own client without sharing its code.
+import { test, describe, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import OpenApiUtil from '@alicloud/openapi-util';
+import { DEFAULTS, startMockGpdb } from './server.mjs';
+
+// CommonJS package with `exports.default = Client`.
+const officialSigner = OpenApiUtil.default ?? OpenApiUtil;
+const STS = { accessKeyId: 'STS.MockKey', secret: 'mock-sts-secret', securityToken: 'mock-sts-token' };
+const UUID_UPPER = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
+
+const withoutUndefined = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+// RFC 3986 escaping (spaces as %20), as the official SDK puts on the wire.
+const encodeParams = (o) => Object.entries(o).map(([k, v]) => `${officialSigner.getEncodeParam(k)}=${officialSigner.getEncodeParam(v)}`).join('&');
+const isoSeconds = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+// A correct CancelUploadDocumentJob request; `undefined` in query/form drops a parameter.
+// The split (DBInstanceId, RegionId in the query; the rest in the body) follows the official gpdb SDK.
+function signedRequest(mock, o = {}) {
+  const query = withoutUndefined({
+    Action: 'CancelUploadDocumentJob', Version: '2016-05-03', Format: 'JSON', AccessKeyId: DEFAULTS.accessKeyId,
+    SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0', SignatureNonce: randomUUID(), Timestamp: officialSigner.getTimestamp(),
+    DBInstanceId: DEFAULTS.dbInstanceId, RegionId: DEFAULTS.regionId, ...o.query,
+  });
+  const form = withoutUndefined({
+    Collection: DEFAULTS.collection, JobId: DEFAULTS.jobId, Namespace: DEFAULTS.namespace, NamespacePassword: DEFAULTS.namespacePassword, ...o.form,
+  });
+  query.Signature = officialSigner.getRPCSignature({ ...query, ...form }, 'POST', o.secret ?? DEFAULTS.accessKeySecret);
+  const method = o.method ?? 'POST';
+  return fetch(`${mock.url}${o.path ?? '/'}?${encodeParams(query)}`, {
+    method,
+    headers: { 'content-type': o.contentType ?? 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: method === 'GET' ? undefined : (o.formEncoder ?? encodeParams)(form),
+    signal: o.signal,
+  });
+}
+const stsRequest = (mock, o = {}) =>
+  signedRequest(mock, { ...o, secret: STS.secret, query: { AccessKeyId: STS.accessKeyId, ...o.query }, form: { SecurityToken: STS.securityToken, ...o.form } });
+
+// Asserts every field of Alibaba's error envelope and the headers that must come with it.
+async function assertAlibabaError(mock, res, status, code) {
+  assert.equal(res.status, status);
+  assert.equal(res.headers.get('content-type'), 'application/json;charset=utf-8');
+  const body = await res.json();
+  assert.deepEqual(Object.keys(body), ['RequestId', 'HostId', 'Code', 'Message', 'Recommend']);
+  assert.match(body.RequestId, UUID_UPPER);
+  assert.equal(res.headers.get('x-acs-request-id'), body.RequestId);
+  assert.ok(res.headers.get('date'));
+  assert.equal(body.HostId, new URL(mock.url).host);
+  assert.equal(body.Code, code);
+  assert.equal(body.Recommend, `https://api.aliyun.com/troubleshoot?q=${code}&product=gpdb&requestId=${body.RequestId}`);
+  return body;
+}
+async function assertSuccess(res) {
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.deepEqual({ ...body, RequestId: 'x' }, { RequestId: 'x', Status: 'success', Message: 'success' });
+  assert.equal(res.headers.get('x-acs-request-id'), body.RequestId);
+}
+
+let mock;
+const jobState = (jobId = DEFAULTS.jobId) => mock.jobs.get(jobId).state;
+before(async () => {
+  mock = await startMockGpdb({
+    quiet: true,
+    accessKeys: { [DEFAULTS.accessKeyId]: { secret: DEFAULTS.accessKeySecret }, [STS.accessKeyId]: { secret: STS.secret, securityToken: STS.securityToken } },
+    jobs: [{ jobId: DEFAULTS.jobId }, { jobId: 'job-finished', state: 'finished' }, { jobId: 'job-spaced', collection: 'my docs' }],
+  });
+});
+after(() => mock.close());
+beforeEach(() => mock.reset());
+
+describe('accepted requests', () => {
+  test('a correct request cancels the running job, a second one finds it cancelled', async () => {
+    await assertSuccess(await signedRequest(mock));
+    assert.equal(jobState(), 'cancelled');
+    const body = await assertAlibabaError(mock, await signedRequest(mock), 400, 'UploadDocumentJob.StatusInvalid');
+    assert.match(body.Message, /already been cancelled/);
+  });
+
+  const variants = [
+    ['under a proxy path', (m) => signedRequest(m, { path: '/api/gpdb' })],
+    // Form decoding turns "+" into a space, so a body encoded that way must still verify.
+    ['with "+" for spaces in the body', (m) => signedRequest(m, { form: { JobId: 'job-spaced', Collection: 'my docs' }, formEncoder: (f) => new URLSearchParams(f).toString() })],
+    ['with STS credentials, the token in the body', (m) => stsRequest(m)],
+  ];
+  for (const [name, send] of variants) test(`accepted ${name}`, async () => assertSuccess(await send(mock)));
+});
+
+describe('rejected requests', () => {
+  const wrongPlace = { query: { JobId: DEFAULTS.jobId }, form: { JobId: undefined } };
+  // [name, request, status, code, message pattern]
+  const cases = [
+    ['GET', { method: 'GET' }, 400, 'UnsupportedHTTPMethod'],
+    ['a JSON body', { contentType: 'application/json' }, 400, 'InvalidParameter', /x-www-form-urlencoded/],
+    ['the namespace password in the query', { query: { NamespacePassword: 'x' } }, 400, 'SecretInUrl', /NamespacePassword/],
+    ['the secret in the path', { path: `/api/${encodeURIComponent(DEFAULTS.accessKeySecret)}` }, 400, 'SecretInUrl'],
+    ['the STS token in the query', { query: { AccessKeyId: STS.accessKeyId, SecurityToken: STS.securityToken }, secret: STS.secret }, 400, 'SecretInUrl', /SecurityToken/],
+    ['the password hidden in another query value', { query: { OwnerId: DEFAULTS.namespacePassword } }, 400, 'SecretInUrl'],
+    ['no Timestamp', { query: { Timestamp: undefined } }, 400, 'MissingParameter', /"Timestamp"/],
+    ['another Action', { query: { Action: 'DescribeDBInstances' } }, 404, 'InvalidAction.NotFound'],
+    ['another Version', { query: { Version: '2020-01-01' } }, 400, 'InvalidVersion'],
+    ['an unknown AccessKeyId', { query: { AccessKeyId: 'LTAI5tNobody' } }, 404, 'InvalidAccessKeyId.NotFound'],
+    ['a Timestamp with milliseconds', { query: { Timestamp: '2024-01-01T00:00:00.000Z' } }, 400, 'IllegalTimestamp'],
+    ['a Timestamp 16 minutes old', { query: { Timestamp: isoSeconds(Date.now() - 16 * 60_000) } }, 400, 'InvalidTimeStamp.Expired', /server time \d{4}-/],
+    // The message shows the server's string to sign, so a client can find the first stage that differs.
+    ['a wrong secret', { secret: 'not-the-secret' }, 400, 'SignatureDoesNotMatch', /^Specified signature is not matched with our calculation\. server string to sign is:POST&%2F&AccessKeyId%3D/],
+    ['an STS key without its token', { query: { AccessKeyId: STS.accessKeyId }, secret: STS.secret }, 400, 'InvalidSecurityToken.Malformed'],
+    ['an STS key with a wrong token', { query: { AccessKeyId: STS.accessKeyId }, form: { SecurityToken: 'other' }, secret: STS.secret }, 400, 'InvalidSecurityToken.Mismatch'],
+    ['no JobId', { form: { JobId: undefined } }, 400, 'MissingParameter', /^The input parameter "JobId" that is mandatory for processing this request is not supplied\.$/],
+    ['JobId in the query instead of the body', wrongPlace, 400, 'InvalidParameter', /"JobId" must be sent in the request body/],
+    ['RegionId in the body instead of the query', { query: { RegionId: undefined }, form: { RegionId: DEFAULTS.regionId } }, 400, 'InvalidParameter', /query string/],
+    ['an unknown instance', { query: { DBInstanceId: 'gp-unknown' } }, 404, 'InvalidDBInstanceId.NotFound'],
+    ['a wrong namespace password', { form: { NamespacePassword: 'wrong' } }, 403, 'Namespace.PasswordIncorrect'],
+    ['an unknown job', { form: { JobId: 'no-such-job' } }, 404, 'UploadDocumentJob.NotFound'],
+    ['the job under another collection', { form: { Collection: 'other' } }, 404, 'UploadDocumentJob.NotFound'],
+    ['a finished job', { form: { JobId: 'job-finished' } }, 400, 'UploadDocumentJob.StatusInvalid', /already finished/],
+  ];
+  for (const [name, request, status, code, message] of cases) {
+    test(`${code} for ${name}`, async () => {
+      const body = await assertAlibabaError(mock, await signedRequest(mock, request), status, code);
+      if (message) assert.match(body.Message, message);
+      assert.equal(jobState(), 'running');
+    });
+  }
+
+  test('a nonce is burnt only by a validly signed request', async () => {
+    const query = { SignatureNonce: 'nonce-1', Timestamp: officialSigner.getTimestamp() };
+    await assertAlibabaError(mock, await signedRequest(mock, { query, secret: 'wrong' }), 400, 'SignatureDoesNotMatch');
+    await assertAlibabaError(mock, await signedRequest(mock, { query, form: { JobId: 'no-such-job' } }), 404, 'UploadDocumentJob.NotFound');
+    await assertAlibabaError(mock, await signedRequest(mock, { query }), 400, 'SignatureNonceUsed');
+    assert.deepEqual(mock.nonces(), ['nonce-1', 'nonce-1', 'nonce-1']);
+  });
+
+  test('the server clock (clockOffsetMs) drives both the skew check and the Date header', async () => {
+    mock.clockOffsetMs = 20 * 60_000;
+    try {
+      const res = await signedRequest(mock);
+      const serverDate = Date.parse(res.headers.get('date'));
+      assert.ok(Math.abs(serverDate - (Date.now() + mock.clockOffsetMs)) < 5_000);
+      const body = await assertAlibabaError(mock, res, 400, 'InvalidTimeStamp.Expired');
+      assert.ok(body.Message.includes(`server time ${isoSeconds(serverDate)}`));
+      await assertSuccess(await signedRequest(mock, { query: { Timestamp: isoSeconds(serverDate) } }));
+    } finally {
+      mock.clockOffsetMs = 0;
+    }
+  });
+});
+
+describe('faults', () => {
+  // Faults that answer with Alibaba's JSON error: [fault, status, code, extra headers].
+  const jsonFaults = [
+    [{ type: 'status', status: 500 }, 500, 'InternalError'],
+    [{ type: 'status', status: 502 }, 502, 'BadGateway'],
+    [{ type: 'status', status: 503 }, 503, 'ServiceUnavailable'],
+    [{ type: 'status', status: 504, code: 'Gateway.Timeout' }, 504, 'Gateway.Timeout'],
+    [{ type: 'status', status: 429, retryAfter: 1 }, 429, 'Throttling', { 'retry-after': '1' }],
+    [{ type: 'throttle' }, 400, 'Throttling.User'],
+    [{ type: 'throttle', code: 'Throttling.Api', status: 503, retryAfter: 2, acsRetryAfterMs: 1500 }, 503, 'Throttling.Api', { 'retry-after': '2', 'x-acs-retry-after': '1500' }],
+  ];
+  for (const [fault, status, code, headers = {}] of jsonFaults) {
+    test(`${JSON.stringify(fault)} answers ${status} ${code} before any check`, async () => {
+      mock.inject(fault);
+      const res = await signedRequest(mock);
+      for (const [name, value] of Object.entries(headers)) assert.equal(res.headers.get(name), value);
+      await assertAlibabaError(mock, res, status, code);
+      assert.equal(jobState(), 'running');
+      assert.equal(mock.requests[0].fault, fault.type);
+    });
+  }
+
+  // Faults whose effect a client sees differently each time: [fault, what the client observes].
+  const rawFaults = [
+    [{ type: 'status', status: 502, body: 'html' }, async (res) => {
+      assert.equal(res.status, 502);
+      assert.equal(res.headers.get('content-type'), 'text/html');
+      assert.equal(await res.text(), '<html><body><h1>502 Bad Gateway</h1></body></html>');
+    }],
+    [{ type: 'reset-before' }, null, (err) => err instanceof TypeError],
+    [{ type: 'reset-during' }, async (res) => {
+      assert.equal(res.status, 200);
+      await assert.rejects(res.text());
+    }],
+    [{ type: 'hang' }, null, (err) => err.name === 'TimeoutError'],
+    [{ type: 'truncated' }, async (res) => {
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), '{"RequestId":"AB');
+    }],
+    [{ type: 'empty200' }, async (res) => {
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), '');
+    }],
+    [{ type: 'fail200' }, async (res) => {
+      assert.equal(res.status, 200);
+      assert.deepEqual({ ...(await res.json()), RequestId: 'x' }, { RequestId: 'x', Status: 'fail', Message: 'cancel failed: job is locked' });
+      assert.equal(jobState(), 'running');
+    }],
+    [{ type: 'huge' }, async (res) => {
+      const text = await res.text();
+      assert.equal(text.length, 10 * 1024 * 1024);
+      assert.equal(JSON.parse(text).Status, 'success');
+    }],
+    [{ type: 'huge', bytes: 300_000, contentLength: false }, async (res) => {
+      assert.equal(res.headers.get('content-length'), null);
+      assert.equal((await res.text()).length, 300_000);
+    }],
+    [{ type: 'trickle', intervalMs: 40, chunks: 4 }, async (res, startedAt) => {
+      await assertSuccess(res);
+      assert.ok(Date.now() - startedAt >= 3 * 40 - 5, 'the body arrived in paced pieces');
+      assert.equal(jobState(), 'cancelled');
+    }],
+  ];
+  for (const [fault, onResponse, isExpectedError] of rawFaults) {
+    test(JSON.stringify(fault), async () => {
+      mock.inject(fault);
+      const startedAt = Date.now();
+      const sent = signedRequest(mock, { signal: AbortSignal.timeout(fault.type === 'hang' ? 300 : 10_000) });
+      if (isExpectedError) await assert.rejects(sent, isExpectedError);
+      else await onResponse(await sent, startedAt);
+      assert.equal(mock.requests[0].fault, fault.type);
+    });
+  }
+
+  test('faults apply FIFO, `times` at a time, and clearFaults() drops the rest', async () => {
+    mock.inject({ type: 'status', status: 503 }, 2);
+    mock.inject({ type: 'throttle' });
+    mock.inject({ type: 'status', status: 500 });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await signedRequest(mock)).status);
+    mock.clearFaults();
+    await assertSuccess(await signedRequest(mock));
+    assert.deepEqual(statuses, [503, 503, 400]);
+  });
+});
+
+describe('CORS', () => {
+  test('with cors set, a preflight gets 204 and every answer exposes the retry headers', async (t) => {
+    const corsMock = await startMockGpdb({ quiet: true, cors: 'https://app.example' });
+    t.after(() => corsMock.close());
+    corsMock.inject({ type: 'throttle' }); // a preflight must not spend it
+    const preflight = await fetch(`${corsMock.url}/api/gpdb`, { method: 'OPTIONS' });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example');
+    assert.equal(preflight.headers.get('access-control-allow-methods'), 'POST');
+    assert.equal(preflight.headers.get('access-control-allow-headers'), 'content-type, accept, x-acs-action, x-acs-version, authorization');
+    assert.ok(Number(preflight.headers.get('access-control-max-age')) > 0);
+    const res = await signedRequest(corsMock);
+    assert.equal(res.headers.get('access-control-allow-origin'), 'https://app.example');
+    assert.equal(res.headers.get('access-control-expose-headers'), 'date, retry-after, x-acs-retry-after, x-acs-request-id');
+    await assertAlibabaError(corsMock, res, 400, 'Throttling.User');
+  });
+
+  test('without cors, OPTIONS is an unsupported method', async () => {
+    await assertAlibabaError(mock, await fetch(mock.url, { method: 'OPTIONS' }), 400, 'UnsupportedHTTPMethod');
+  });
+});
+
+describe('recording and lifecycle', () => {
+  test('every request is recorded, faulted ones included; reset() restores the jobs', async () => {
+    await assertSuccess(await signedRequest(mock, { path: '/api/gpdb' }));
+    mock.inject({ type: 'reset-before' });
+    await assert.rejects(signedRequest(mock));
+    const [ok, faulted] = mock.requests;
+    assert.equal(ok.method, 'POST');
+    assert.equal(ok.path, '/api/gpdb');
+    assert.equal(ok.query.DBInstanceId, DEFAULTS.dbInstanceId);
+    assert.equal(ok.form.JobId, DEFAULTS.jobId);
+    assert.equal(ok.rawBody, encodeParams(ok.form));
+    assert.equal(ok.headers['content-type'], 'application/x-www-form-urlencoded');
+    assert.equal(ok.nonce, ok.query.SignatureNonce);
+    assert.equal(ok.timestamp, ok.query.Timestamp);
+    assert.deepEqual([ok.id, ok.fault, ok.response], [1, null, { status: 200, code: 'success' }]);
+    assert.deepEqual([faulted.id, faulted.fault, faulted.response], [2, 'reset-before', { status: null, code: null }]);
+    assert.deepEqual(mock.nonces(), [ok.nonce, faulted.nonce]);
+    mock.reset();
+    assert.deepEqual([mock.requests.length, mock.nonces().length, jobState()], [0, 0, 'running']);
+  });
+
+  test('close() returns promptly while a request hangs', async () => {
+    const hanging = await startMockGpdb({ quiet: true });
+    hanging.inject({ type: 'hang' });
+    const sent = signedRequest(hanging);
+    while (hanging.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const startedAt = Date.now();
+    await hanging.close();
+    assert.ok(Date.now() - startedAt < 1_000);
+    await assert.rejects(sent, TypeError);
+  });
+
+  test('standalone: prints its URL, logs requests without secrets, exits on SIGTERM', async () => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./server.mjs', import.meta.url)), '--port', '0', '--job', 'job-a', 'job-b'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    const [firstLine] = await once(createInterface({ input: child.stdout }), 'line');
+    const [, url] = firstLine.match(/^gpdb mock listening on (http:\/\/127\.0\.0\.1:\d+)$/);
+    const res = await signedRequest({ url }, { form: { JobId: 'job-b' } });
+    await assertSuccess(res);
+    child.kill('SIGTERM');
+    assert.deepEqual(await once(child, 'exit'), [0, null]);
+    assert.match(stderr, /^POST \/\?.*Signature=\*\*\*.* → 200 success$/m);
+    // 'job-b' travels only in the body, which must never be logged.
+    for (const hidden of [DEFAULTS.accessKeySecret, DEFAULTS.namespacePassword, 'job-b']) assert.ok(!stderr.includes(hidden), hidden);
+  });
+});

@@ -1,0 +1,139 @@
+//! Status + body → result or typed error, for every case the API, a gateway or a proxy produces.
+
+use gpdb_edge::protocol::{parse_response, ApiError, CancelResult, Error, ResponseProblem};
+use proptest::prelude::*;
+
+const PASSWORD: &str = "pass word/1";
+
+fn api(status: u16, body: &str) -> ApiError {
+    match parse_response(status, body.as_bytes(), &[PASSWORD]) {
+        Err(Error::Api(e)) => e,
+        other => panic!("{status} {body}: {other:?}"),
+    }
+}
+
+fn response_problem(status: u16, body: &[u8]) -> (ResponseProblem, String, bool) {
+    match parse_response(status, body, &[PASSWORD]) {
+        Err(err @ Error::Response(_)) => {
+            let retryable = err.retryable();
+            let Error::Response(e) = err else { unreachable!() };
+            (e.problem, e.excerpt, retryable)
+        }
+        other => panic!("{status}: {other:?}"),
+    }
+}
+
+#[test]
+fn success() {
+    // Source: CancelUploadDocumentJob API reference, response example.
+    let body = br#"{"RequestId":"ABB39CC3-4488-4857-905D-2E4A051D0521","Message":"success","Status":"success"}"#;
+    assert_eq!(
+        parse_response(200, body, &[]).unwrap(),
+        CancelResult {
+            request_id: "ABB39CC3-4488-4857-905D-2E4A051D0521".into(),
+            status: "success".into(),
+            message: "success".into(),
+        }
+    );
+}
+
+#[test]
+fn status_fail_is_an_api_error() {
+    let e = api(200, r#"{"RequestId":"R1","Message":"job is locked","Status":"fail"}"#);
+    assert_eq!((e.code.as_str(), e.message.as_str(), e.request_id.as_deref(), e.http_status), ("OperationFailed", "job is locked", Some("R1"), 200));
+    assert!(!e.retryable());
+}
+
+#[test]
+fn alibaba_error_bodies_become_api_errors_with_every_field() {
+    let e = api(
+        400,
+        r#"{"RequestId":"R2","HostId":"gpdb.aliyuncs.com","Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:POST&%2F&NamespacePassword%3Dpass%2520word%252F1","Recommend":"https://api.aliyun.com/troubleshoot?q=SignatureDoesNotMatch&product=gpdb&requestId=R2"}"#,
+    );
+    assert_eq!(e.code, "SignatureDoesNotMatch");
+    assert_eq!(e.request_id.as_deref(), Some("R2"));
+    assert_eq!(e.host_id.as_deref(), Some("gpdb.aliyuncs.com"));
+    assert_eq!(e.recommend.as_deref(), Some("https://api.aliyun.com/troubleshoot?q=SignatureDoesNotMatch&product=gpdb&requestId=R2"));
+    assert_eq!(e.http_status, 400);
+    assert!(e.message.ends_with("NamespacePassword%3D***"), "the echoed password is scrubbed: {}", e.message);
+    assert!(!e.retryable());
+}
+
+#[test]
+fn retryable_follows_the_code_and_status() {
+    let cases = [
+        (400, "Throttling.User", true),
+        (503, "Throttling", true),
+        (503, "ServiceUnavailable", true),
+        (500, "InternalError", true),
+        (502, "BadGateway", true),
+        (504, "GatewayTimeout", true),
+        (500, "UnknownError", true),
+        (429, "TooManyRequests", true),
+        (400, "SignatureDoesNotMatch", false),
+        (400, "SignatureNonceUsed", false),
+        (400, "InvalidTimeStamp.Expired", false),
+        (404, "InvalidAccessKeyId.NotFound", false),
+        (403, "Forbidden.RAM", false),
+        (403, "NoPermission", false),
+        (400, "InvalidParameter", false),
+        (400, "MissingParameter", false),
+        (500, "InvalidParameter.JobId", false),
+        (400, "UploadDocumentJob.StatusInvalid", false),
+        (404, "UploadDocumentJob.NotFound", false),
+    ];
+    for (status, code, retryable) in cases {
+        let e = api(status, &format!(r#"{{"RequestId":"R","Code":"{code}","Message":"m"}}"#));
+        assert_eq!(e.retryable(), retryable, "{status} {code}");
+    }
+}
+
+#[test]
+fn bodies_that_are_not_the_api_answer_become_response_errors() {
+    let html = format!("<html><body><h1>502 Bad Gateway</h1><pre>NamespacePassword={PASSWORD}</pre></body></html>");
+    let cases: Vec<(u16, Vec<u8>, ResponseProblem, &str, bool)> = vec![
+        (502, html.into_bytes(), ResponseProblem::NotJson, "<html><body><h1>502 Bad Gateway</h1><pre>NamespacePassword=***</pre></body></html>", true),
+        (200, br#"{"RequestId":"AB"#.to_vec(), ResponseProblem::NotJson, r#"{"RequestId":"AB"#, false),
+        (200, b"".to_vec(), ResponseProblem::Empty, "", false),
+        (503, b" \r\n".to_vec(), ResponseProblem::Empty, "", true),
+        (200, b"[]".to_vec(), ResponseProblem::NotJson, "[]", false),
+        (200, b"\xff\xfe{}".to_vec(), ResponseProblem::NotJson, "\u{fffd}\u{fffd}{}", false),
+        (200, br#"{"RequestId":"R"}"#.to_vec(), ResponseProblem::MissingField("Status"), r#"{"RequestId":"R"}"#, false),
+        (200, br#"{"Status":"success"}"#.to_vec(), ResponseProblem::MissingField("RequestId"), r#"{"Status":"success"}"#, false),
+        (200, br#"{"RequestId":"R","Status":"pending"}"#.to_vec(), ResponseProblem::UnknownStatus, r#"{"RequestId":"R","Status":"pending"}"#, false),
+        (500, br#"{"message":"oops"}"#.to_vec(), ResponseProblem::MissingField("Code"), r#"{"message":"oops"}"#, true),
+        (404, b"Not Found\n\n\tat /x".to_vec(), ResponseProblem::NotJson, "Not Found at /x", false),
+    ];
+    for (status, body, problem, excerpt, retryable) in cases {
+        let got = response_problem(status, &body);
+        assert_eq!(got, (problem, excerpt.to_owned(), retryable), "{status} {:?}", String::from_utf8_lossy(&body));
+    }
+}
+
+#[test]
+fn excerpts_are_short() {
+    let body = "x".repeat(100_000);
+    let (_, excerpt, _) = response_problem(500, body.as_bytes());
+    assert_eq!(excerpt.chars().count(), 161);
+    assert!(excerpt.ends_with('…'));
+}
+
+#[test]
+fn lower_case_field_names_are_read_too() {
+    let e = api(400, r#"{"requestId":"R","code":"Throttling.User","message":"slow down"}"#);
+    assert_eq!((e.code.as_str(), e.request_id.as_deref()), ("Throttling.User", Some("R")));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+    #[test]
+    fn never_panics_on_random_bytes(status in 0u16..1000, body in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = parse_response(status, &body, &[PASSWORD]);
+    }
+
+    #[test]
+    fn never_panics_on_json_like_text(status in 100u16..600, body in r#"[\{\}\[\]":,\\ a-zA-Z0-9.eE+\-]{0,200}"#) {
+        let _ = parse_response(status, body.as_bytes(), &[PASSWORD]);
+    }
+}
