@@ -2,18 +2,21 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup test test-rust test-js clean
+.PHONY: setup build test test-rust test-js clean
 
 setup:
 	@bash scripts/setup.sh
 
-test: setup test-rust test-js
+build: setup
+	@bash scripts/build.sh
+
+test: build test-rust test-js
 
 test-rust:
 	cargo test
 
 test-js:
-	node --test --test-reporter=spec --test-timeout=60000 tests/mock-gpdb/
+	node --test --test-reporter=spec --test-timeout=60000 tests/mock-gpdb/ tests/package/
 
 clean:
 	rm -rf target dist .scratch

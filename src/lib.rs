@@ -17,4 +17,4 @@
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]
-mod runtime;
+pub mod runtime;

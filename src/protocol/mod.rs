@@ -31,6 +31,7 @@ pub mod operation;
 pub mod redact;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod sign;
 pub mod timestamp;
 

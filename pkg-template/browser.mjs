@@ -1,0 +1,40 @@
+// Browsers and bundlers: the wasm is fetched and compiled on first use, not at import. The
+// `new URL(..., import.meta.url)` form is what Vite, webpack 5 and esbuild (with the file loader
+// for .wasm) recognise as an asset to emit, so no plugin is needed.
+import init, * as wasm from './gpdb_edge_web.mjs';
+import * as glue from './glue.mjs';
+import { GpdbError } from './glue.mjs';
+
+let loading;
+let loaded = false;
+
+/** Loads the wasm; resolves once `signCancelUploadDocumentJob` may be called. */
+export function ready() {
+  loading ??= init({ module_or_path: new URL('./gpdb_edge_bg.wasm', import.meta.url) }).then(
+    () => {
+      wasm.install(glue);
+      loaded = true;
+    },
+    (cause) => {
+      loading = undefined; // let a later call try again
+      throw new GpdbError(`could not load gpdb-edge's WebAssembly: ${cause?.message ?? cause}`,
+        { kind: 'network', code: 'WasmLoadFailed', retryable: true, attempts: 0 }, cause);
+    },
+  );
+  return loading;
+}
+
+export async function cancelUploadDocumentJob(options) {
+  await ready();
+  return wasm.cancelUploadDocumentJob(options);
+}
+
+export function signCancelUploadDocumentJob(options) {
+  if (!loaded) {
+    throw new GpdbError('signCancelUploadDocumentJob needs the WebAssembly loaded: `await ready()` first',
+      { kind: 'input', code: 'NotReady', retryable: false, attempts: 0 });
+  }
+  return wasm.signCancelUploadDocumentJob(options);
+}
+
+export { GpdbError };

@@ -1,0 +1,5 @@
+// Node.js `import`: re-exports the CommonJS entry, so that `import` and `require` in one
+// process share one wasm instance, one credentials cache and one clock offset.
+import node from './node.cjs';
+
+export const { cancelUploadDocumentJob, signCancelUploadDocumentJob, GpdbError, ready } = node;

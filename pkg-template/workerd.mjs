@@ -1,0 +1,12 @@
+// Cloudflare Workers: workerd forbids compiling wasm from bytes at run time, so the module is
+// imported (compiled at deploy time) and instantiated synchronously.
+import module from './gpdb_edge_bg.wasm';
+import { initSync, install } from './gpdb_edge_web.mjs';
+import * as glue from './glue.mjs';
+
+initSync({ module });
+install(glue);
+
+export { cancelUploadDocumentJob, signCancelUploadDocumentJob } from './gpdb_edge_web.mjs';
+export { GpdbError } from './glue.mjs';
+export const ready = () => Promise.resolve();

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the npm package in dist/: compile once, wasm-opt once, wasm-bindgen once per target,
+# then assemble dist/ from pkg-template/ and pack it. Prints the sizes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+out=target/pkg
+rm -rf "$out" dist target/gpdb-edge-*.tgz
+mkdir -p "$out/web" "$out/node" dist
+
+# 1. Compile once.
+cargo build --release --target wasm32-unknown-unknown --quiet
+# 2. wasm-opt once (npm binaryen; Debian's binaryen 108 produces modules that fail to instantiate).
+node_modules/.bin/wasm-opt -Oz target/wasm32-unknown-unknown/release/gpdb_edge.wasm -o "$out/gpdb_edge.wasm"
+# 3. wasm-bindgen once per target; the _bg.wasm is the same for both.
+wasm-bindgen --target web --no-typescript --out-dir "$out/web" "$out/gpdb_edge.wasm"
+wasm-bindgen --target nodejs --no-typescript --out-dir "$out/node" "$out/gpdb_edge.wasm"
+cmp -s "$out/web/gpdb_edge_bg.wasm" "$out/node/gpdb_edge_bg.wasm" || { echo "build: the targets' wasm differ" >&2; exit 1; }
+
+# 4. Assemble dist/.
+cp -R pkg-template/. dist/
+cp "$out/web/gpdb_edge_bg.wasm" dist/gpdb_edge_bg.wasm
+cp "$out/web/gpdb_edge.js" dist/gpdb_edge_web.mjs
+cp "$out/node/gpdb_edge.js" dist/gpdb_edge_node.cjs
+cp src/runtime/glue.mjs dist/glue.mjs
+node_modules/.bin/esbuild src/runtime/glue.mjs --format=cjs --log-level=warning --outfile=dist/glue.cjs
+cp dist/index.d.ts dist/index.d.cts
+(cd dist && npm pack --silent --pack-destination ../target >/dev/null)
+
+tarball=$(ls target/gpdb-edge-*.tgz)
+wasm=dist/gpdb_edge_bg.wasm
+printf 'build: %s %s bytes (gzip %s, brotli %s); %s %s bytes\n' "$wasm" "$(stat -c %s $wasm)" \
+  "$(gzip -9c $wasm | wc -c)" "$(node -e "process.stdout.write(String(require('zlib').brotliCompressSync(require('fs').readFileSync('$wasm')).length))")" \
+  "$tarball" "$(stat -c %s "$tarball")"

@@ -1,0 +1,49 @@
+//! Everything the wasm imports from JS: the global `fetch` and the glue module.
+
+use std::cell::RefCell;
+
+use js_sys::{Object, Promise};
+use wasm_bindgen::prelude::*;
+use web_sys::{AbortSignal, RequestInit, Response};
+
+#[wasm_bindgen]
+extern "C" {
+    // The global `fetch`, looked up at each call: Workers, Node, Deno and Bun have no `window`,
+    // and a test or a polyfill may replace `globalThis.fetch`.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    pub(crate) fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+
+    /// `glue.mjs`, as handed over by the entry file.
+    #[derive(Clone)]
+    pub type Glue;
+    #[wasm_bindgen(method, js_name = newGpdbError)]
+    pub(crate) fn new_gpdb_error(this: &Glue, message: &str, fields: &Object, cause: &JsValue) -> JsValue;
+    #[wasm_bindgen(method, js_name = attemptSignal)]
+    pub(crate) fn attempt_signal(this: &Glue, caller_signal: &JsValue, timeout_ms: u32) -> AttemptSignal;
+    #[wasm_bindgen(method)]
+    pub(crate) fn sleep(this: &Glue, ms: f64, caller_signal: &JsValue) -> Promise;
+    #[wasm_bindgen(method, js_name = readBody)]
+    pub(crate) fn read_body(this: &Glue, response: &Response, limit: u32) -> Promise;
+
+    /// One attempt's abort signal: the caller's signal or the per-attempt timeout.
+    pub(crate) type AttemptSignal;
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn signal(this: &AttemptSignal) -> AbortSignal;
+    #[wasm_bindgen(method, getter, js_name = timedOut)]
+    pub(crate) fn timed_out(this: &AttemptSignal) -> bool;
+    #[wasm_bindgen(method)]
+    pub(crate) fn dispose(this: &AttemptSignal);
+}
+
+thread_local! {
+    static GLUE: RefCell<Option<Glue>> = const { RefCell::new(None) };
+}
+
+pub(crate) fn install(glue: Glue) {
+    GLUE.with(|slot| *slot.borrow_mut() = Some(glue));
+}
+
+/// Runs `f` with the glue; `None` if no entry file installed it.
+pub(crate) fn with_glue<T>(f: impl FnOnce(&Glue) -> T) -> Option<T> {
+    GLUE.with(|slot| slot.borrow().as_ref().map(f))
+}

@@ -1,0 +1,104 @@
+// The JS half of the runtime layer, handed to the wasm by each entry file (`install(glue)`):
+// the error class, and the timers and listeners that are simpler to own in JS than through
+// wasm-bindgen closures. Each helper removes every timer and listener it adds before it
+// settles, so nothing outlives a call.
+
+const BRAND = Symbol.for('gpdb-edge.GpdbError');
+
+// Every rejection of the package. The brand (not the prototype) decides `instanceof`, so an error
+// from the ESM build is a GpdbError for the CJS build too.
+export class GpdbError extends Error {
+  constructor(message, fields, cause) {
+    super(message, cause === undefined ? undefined : { cause });
+    Object.defineProperty(this, BRAND, { value: true });
+    Object.assign(this, fields);
+  }
+
+  static [Symbol.hasInstance](value) {
+    return value != null && value[BRAND] === true;
+  }
+}
+Object.defineProperty(GpdbError.prototype, 'name', { value: 'GpdbError', configurable: true, writable: true });
+
+export function newGpdbError(message, fields, cause) {
+  return new GpdbError(message, fields, cause);
+}
+
+// One attempt's AbortSignal: fires when the caller's signal does, or after `timeoutMs`.
+class AttemptSignal {
+  constructor(callerSignal, timeoutMs) {
+    this.controller = new AbortController();
+    this.timedOut = false;
+    this.callerSignal = callerSignal ?? null;
+    this.onAbort = () => this.controller.abort(this.callerSignal.reason);
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(new DOMException(`no response within ${timeoutMs} ms`, 'TimeoutError'));
+    }, timeoutMs);
+    if (this.callerSignal) {
+      if (this.callerSignal.aborted) this.onAbort();
+      else this.callerSignal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  get signal() {
+    return this.controller.signal;
+  }
+
+  dispose() {
+    clearTimeout(this.timer);
+    this.callerSignal?.removeEventListener('abort', this.onAbort);
+  }
+}
+
+export function attemptSignal(callerSignal, timeoutMs) {
+  return new AttemptSignal(callerSignal, timeoutMs);
+}
+
+// Waits `ms`, or rejects with the caller's abort reason as soon as the signal fires.
+export function sleep(ms, callerSignal) {
+  return new Promise((resolve, reject) => {
+    if (callerSignal?.aborted) return reject(callerSignal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(callerSignal.reason);
+    };
+    const timer = setTimeout(() => {
+      callerSignal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    callerSignal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+// Reads at most `limit` bytes of the body; resolves `undefined` (and cancels the stream) past that.
+export async function readBody(response, limit) {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > limit || !response.body) {
+    if (declared > limit) {
+      await response.body?.cancel().catch(() => {});
+      return undefined;
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}

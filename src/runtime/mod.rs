@@ -1,0 +1,64 @@
+//! The fetch/JS boundary (wasm32 only): JS options in, a `fetch` out, JS results and
+//! `GpdbError`s back. Conversions happen here at the edge; inside, everything is
+//! [`crate::protocol`] types. The only clock is `Date.now()` and the only randomness is
+//! `crypto.getRandomValues` (through getrandom), both read here and nowhere in the core.
+
+pub mod bindings;
+mod credentials;
+mod failure;
+mod options;
+mod send;
+mod transport;
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::protocol::{sign_request, Timestamp};
+use bindings::Glue;
+use failure::Failure;
+
+/// Hands the JS half of the runtime layer (`glue.mjs`) to the wasm. Each entry file calls it
+/// once, right after instantiating the module.
+#[wasm_bindgen]
+pub fn install(glue: Glue) {
+    bindings::install(glue);
+}
+
+/// Builds the signed request without sending it: `{ method, url, headers, body }`.
+#[wasm_bindgen(js_name = signCancelUploadDocumentJob)]
+pub fn sign_cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
+    let call = options::read_sign(&options)?;
+    let millis = call.timestamp_ms.unwrap_or_else(send::corrected_now_ms);
+    let timestamp = Timestamp::from_unix_millis(millis as i64).map_err(Failure::from)?;
+    let nonce = call.nonce.unwrap_or_else(send::new_nonce);
+    let request =
+        sign_request(&call.operation, &call.credentials, &call.endpoint, timestamp, &nonce).map_err(Failure::from)?;
+
+    let headers = Object::new();
+    for (name, value) in request.headers {
+        set(&headers, name, &value.into());
+    }
+    let out = Object::new();
+    set(&out, "method", &request.method.into());
+    set(&out, "url", &request.url.into());
+    set(&out, "headers", &headers);
+    set(&out, "body", &request.body.into());
+    Ok(out.into())
+}
+
+/// Signs and sends CancelUploadDocumentJob; resolves `{ requestId, status, message }`.
+#[wasm_bindgen(js_name = cancelUploadDocumentJob)]
+pub async fn cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
+    let call = options::read_send(&options)?;
+    let result = send::send(call).await?;
+    let out = Object::new();
+    set(&out, "requestId", &result.request_id.into());
+    set(&out, "status", &result.status.into());
+    set(&out, "message", &result.message.into());
+    Ok(out.into())
+}
+
+// Setting a data property on a fresh plain object cannot fail.
+pub(crate) fn set(target: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}

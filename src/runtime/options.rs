@@ -1,0 +1,325 @@
+//! Reading the JS options object into protocol types. Every problem names the option and
+//! echoes no value; unknown keys are errors, with a hint for Alibaba's own parameter names.
+
+use js_sys::{Array, Date, Function, JsString, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::credentials::CredentialsSource;
+use super::failure::Failure;
+use crate::protocol::error::InputError;
+use crate::protocol::operation::CancelUploadDocumentJob;
+use crate::protocol::retry::{DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT};
+use crate::protocol::{Credentials, Endpoint, Error, InputProblem};
+
+/// Per-attempt timeout unless the caller says otherwise.
+pub(crate) const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+/// setTimeout's largest delay.
+const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
+
+/// Options of `cancelUploadDocumentJob`, read and checked.
+pub(crate) struct SendCall {
+    pub(crate) operation: CancelUploadDocumentJob,
+    pub(crate) credentials: CredentialsSource,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) signal: JsValue,
+    pub(crate) timeout_ms: u32,
+    pub(crate) max_retries: u32,
+}
+
+/// Options of `signCancelUploadDocumentJob`, read and checked.
+pub(crate) struct SignCall {
+    pub(crate) operation: CancelUploadDocumentJob,
+    pub(crate) credentials: Credentials,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) timestamp_ms: Option<f64>,
+    pub(crate) nonce: Option<String>,
+}
+
+const OPERATION_KEYS: [&str; 7] = ["regionId", "dbInstanceId", "namespace", "collection", "namespacePassword", "jobId", "endpoint"];
+const SEND_KEYS: [&str; 4] = ["credentials", "signal", "timeoutMs", "maxRetries"];
+const SIGN_ONLY_KEYS: [&str; 2] = ["timestamp", "nonce"];
+const CREDENTIAL_KEYS: [&str; 4] = ["accessKeyId", "accessKeySecret", "securityToken", "expiration"];
+
+// Names users copy from the API reference or other SDKs, keyed without case, `_` or `-`.
+const HINTS: [(&str, &str); 12] = [
+    ("dbinstanceid", "dbInstanceId"),
+    ("regionid", "regionId"),
+    ("namespace", "namespace"),
+    ("collection", "collection"),
+    ("namespacepassword", "namespacePassword"),
+    ("jobid", "jobId"),
+    ("endpoint", "endpoint"),
+    ("accesskeyid", "credentials.accessKeyId"),
+    ("accesskeysecret", "credentials.accessKeySecret"),
+    ("securitytoken", "credentials.securityToken"),
+    ("timeout", "timeoutMs"),
+    ("retries", "maxRetries"),
+];
+
+pub(crate) fn read_send(options: &JsValue) -> Result<SendCall, Failure> {
+    let object = options_object(options)?;
+    check_keys(&object, "", &[&OPERATION_KEYS, &SEND_KEYS], Some(&SIGN_ONLY_KEYS))?;
+    let (operation, endpoint) = read_operation(&object)?;
+    let credentials = match get(&object, "credentials")? {
+        value if value.is_function() => CredentialsSource::Provider(value.unchecked_into::<Function>()),
+        value => CredentialsSource::Static(read_credentials(&value)?),
+    };
+    Ok(SendCall {
+        operation,
+        credentials,
+        endpoint,
+        signal: read_signal(&object)?,
+        timeout_ms: read_timeout(&object)?,
+        max_retries: read_max_retries(&object)?,
+    })
+}
+
+pub(crate) fn read_sign(options: &JsValue) -> Result<SignCall, Failure> {
+    let object = options_object(options)?;
+    check_keys(&object, "", &[&OPERATION_KEYS, &SEND_KEYS, &SIGN_ONLY_KEYS], None)?;
+    let (operation, endpoint) = read_operation(&object)?;
+    let credentials = get(&object, "credentials")?;
+    if credentials.is_function() {
+        return Err(Error::Credentials(InputError {
+            field: "credentials".into(),
+            problem: InputProblem::WrongType { expected: "a credentials object (signing is synchronous)", found: "a function" },
+        })
+        .into());
+    }
+    // The send-only options are accepted, so one options object serves both calls, and checked.
+    read_signal(&object)?;
+    read_timeout(&object)?;
+    read_max_retries(&object)?;
+    let timestamp_ms = match get(&object, "timestamp")? {
+        value if value.is_undefined() || value.is_null() => None,
+        value => Some(read_time(&value, "timestamp", input)?),
+    };
+    let nonce = optional_string(&object, "nonce", input)?;
+    Ok(SignCall { operation, credentials: read_credentials(&credentials)?, endpoint, timestamp_ms, nonce })
+}
+
+/// Reads a credentials object, or the environment in Node.js when it is absent.
+pub(crate) fn read_credentials(value: &JsValue) -> Result<Credentials, Failure> {
+    if value.is_undefined() || value.is_null() {
+        return read_environment_credentials();
+    }
+    let object = plain_object(value).ok_or_else(|| credentials("credentials", wrong_type("a credentials object or an async function returning one", value)))?;
+    check_keys(&object, "credentials.", &[&CREDENTIAL_KEYS], None).map_err(as_credentials)?;
+    let access_key_id = required_string(&object, "credentials.accessKeyId", credentials)?;
+    let access_key_secret = required_string(&object, "credentials.accessKeySecret", credentials)?;
+    let security_token = optional_string(&object, "credentials.securityToken", credentials)?;
+    let found = Credentials::new(access_key_id, access_key_secret, security_token);
+    found.validate()?;
+    Ok(found)
+}
+
+fn read_environment_credentials() -> Result<Credentials, Failure> {
+    let missing = || {
+        credentials("credentials", InputProblem::Malformed {
+            expected: "credentials, or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET in the environment of Node.js",
+        })
+    };
+    let env = Reflect::get(&js_sys::global(), &"process".into())
+        .ok()
+        .filter(JsValue::is_object)
+        .and_then(|process| Reflect::get(&process, &"env".into()).ok())
+        .filter(JsValue::is_object)
+        .ok_or_else(missing)?;
+    let variable = |name: &str| -> Option<String> {
+        Reflect::get(&env, &name.into()).ok().and_then(|v| v.as_string()).filter(|v| !v.is_empty())
+    };
+    let (Some(id), Some(secret)) = (variable("ALIBABA_CLOUD_ACCESS_KEY_ID"), variable("ALIBABA_CLOUD_ACCESS_KEY_SECRET")) else {
+        return Err(missing());
+    };
+    let found = Credentials::new(id, secret, variable("ALIBABA_CLOUD_SECURITY_TOKEN"));
+    found.validate()?;
+    Ok(found)
+}
+
+fn read_operation(object: &Object) -> Result<(CancelUploadDocumentJob, Endpoint), Failure> {
+    let operation = CancelUploadDocumentJob {
+        region_id: required_string(object, "regionId", input)?,
+        db_instance_id: required_string(object, "dbInstanceId", input)?,
+        namespace: optional_string(object, "namespace", input)?,
+        collection: required_string(object, "collection", input)?,
+        namespace_password: required_string(object, "namespacePassword", input)?,
+        job_id: required_string(object, "jobId", input)?,
+    };
+    operation.validate()?;
+    let endpoint = match optional_string(object, "endpoint", input)? {
+        Some(url) => Endpoint::parse(&url)?,
+        None => Endpoint::for_region(&operation.region_id)?,
+    };
+    Ok((operation, endpoint))
+}
+
+fn read_signal(object: &Object) -> Result<JsValue, Failure> {
+    let value = get(object, "signal")?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    // Duck-typed, so a signal from another realm or a polyfill works too.
+    let looks_like_signal = value.is_object()
+        && Reflect::get(&value, &"aborted".into()).is_ok_and(|v| v.as_bool().is_some())
+        && Reflect::get(&value, &"addEventListener".into()).is_ok_and(|v| v.is_function());
+    if looks_like_signal {
+        Ok(value)
+    } else {
+        Err(input("signal", wrong_type("an AbortSignal", &value)))
+    }
+}
+
+fn read_timeout(object: &Object) -> Result<u32, Failure> {
+    let expected = "a number of milliseconds from 1 to 2147483647";
+    match optional_number(object, "timeoutMs")? {
+        None => Ok(DEFAULT_TIMEOUT_MS),
+        Some(ms) if (1.0..=MAX_TIMEOUT_MS).contains(&ms) => Ok(ms.ceil() as u32),
+        Some(_) => Err(input("timeoutMs", InputProblem::Malformed { expected })),
+    }
+}
+
+fn read_max_retries(object: &Object) -> Result<u32, Failure> {
+    match optional_number(object, "maxRetries")? {
+        None => Ok(DEFAULT_MAX_RETRIES),
+        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(MAX_RETRIES_LIMIT)).contains(&n) => Ok(n as u32),
+        Some(_) => Err(input("maxRetries", InputProblem::Malformed { expected: "a whole number from 0 to 10" })),
+    }
+}
+
+/// A `Date`, an ISO 8601 string or milliseconds since the epoch, as milliseconds.
+pub(crate) fn read_time(value: &JsValue, field: &'static str, error: fn(&'static str, InputProblem) -> Failure) -> Result<f64, Failure> {
+    let millis = if let Some(date) = value.dyn_ref::<Date>() {
+        date.get_time()
+    } else if let Some(text) = value.as_string() {
+        Date::parse(&text)
+    } else if let Some(number) = value.as_f64() {
+        number
+    } else {
+        return Err(error(field, wrong_type("a Date or an ISO 8601 string", value)));
+    };
+    if millis.is_finite() {
+        Ok(millis)
+    } else {
+        Err(error(field, InputProblem::Malformed { expected: "a valid Date or an ISO 8601 string" }))
+    }
+}
+
+fn options_object(options: &JsValue) -> Result<Object, Failure> {
+    plain_object(options).ok_or_else(|| input("options", wrong_type("an options object", options)))
+}
+
+fn plain_object(value: &JsValue) -> Option<Object> {
+    (value.is_object() && !Array::is_array(value) && !value.is_function()).then(|| value.clone().unchecked_into())
+}
+
+fn check_keys(object: &Object, prefix: &'static str, allowed: &[&[&str]], not_here: Option<&[&str]>) -> Result<(), Failure> {
+    for key in Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if allowed.iter().any(|set| set.contains(&key.as_str())) {
+            continue;
+        }
+        if not_here.is_some_and(|keys| keys.contains(&key.as_str())) {
+            return Err(input_named(key, InputProblem::Malformed {
+                expected: "no timestamp or nonce here: every attempt is signed afresh (they are options of signCancelUploadDocumentJob)",
+            }));
+        }
+        let folded: String = key.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect();
+        let did_you_mean = HINTS.iter().find(|(alias, _)| *alias == folded).map(|(_, name)| *name);
+        let did_you_mean = did_you_mean.map(|name| name.strip_prefix(prefix).unwrap_or(name));
+        return Err(input_named(format!("{prefix}{key}"), InputProblem::UnknownOption { did_you_mean }));
+    }
+    Ok(())
+}
+
+fn get(object: &Object, key: &str) -> Result<JsValue, Failure> {
+    // A throwing getter is the caller's error, not ours.
+    Reflect::get(object, &key.into()).map_err(|cause| {
+        Failure::with_cause(Error::Input(InputError { field: key.to_owned().into(), problem: InputProblem::Malformed { expected: "a readable property" } }), cause)
+    })
+}
+
+fn string_value(value: &JsValue, field: &'static str, error: fn(&'static str, InputProblem) -> Failure) -> Result<String, Failure> {
+    match value.dyn_ref::<JsString>() {
+        Some(text) if !text.is_valid_utf16() => Err(error(field, InputProblem::LoneSurrogate)),
+        Some(text) => Ok(String::from(text)),
+        None => Err(error(field, wrong_type("a string", value))),
+    }
+}
+
+fn required_string(object: &Object, field: &'static str, error: fn(&'static str, InputProblem) -> Failure) -> Result<String, Failure> {
+    let value = get(object, property(field))?;
+    if value.is_undefined() {
+        return Err(error(field, InputProblem::Missing));
+    }
+    string_value(&value, field, error)
+}
+
+fn optional_string(object: &Object, field: &'static str, error: fn(&'static str, InputProblem) -> Failure) -> Result<Option<String>, Failure> {
+    let value = get(object, property(field))?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    string_value(&value, field, error).map(Some)
+}
+
+// `credentials.accessKeyId` is the property `accessKeyId` of the credentials object.
+fn property(field: &str) -> &str {
+    field.rsplit('.').next().unwrap_or(field)
+}
+
+fn optional_number(object: &Object, field: &'static str) -> Result<Option<f64>, Failure> {
+    let value = get(object, field)?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(n) if n.is_finite() => Ok(Some(n)),
+        _ => Err(input(field, wrong_type("a finite number", &value))),
+    }
+}
+
+pub(crate) fn wrong_type(expected: &'static str, value: &JsValue) -> InputProblem {
+    let found = if value.is_null() {
+        "null"
+    } else if value.is_undefined() {
+        "undefined"
+    } else if Array::is_array(value) {
+        "an array"
+    } else if value.as_f64().is_some_and(f64::is_nan) {
+        "NaN"
+    } else if value.as_f64().is_some() {
+        "a number"
+    } else if value.as_bool().is_some() {
+        "a boolean"
+    } else if value.is_string() {
+        "a string"
+    } else if value.is_function() {
+        "a function"
+    } else if value.is_bigint() {
+        "a bigint"
+    } else if value.is_symbol() {
+        "a symbol"
+    } else {
+        "an object"
+    };
+    InputProblem::WrongType { expected, found }
+}
+
+pub(crate) fn input(field: &'static str, problem: InputProblem) -> Failure {
+    Error::Input(InputError { field: field.into(), problem }).into()
+}
+
+fn input_named(field: String, problem: InputProblem) -> Failure {
+    Error::Input(InputError { field: field.into(), problem }).into()
+}
+
+pub(crate) fn credentials(field: &'static str, problem: InputProblem) -> Failure {
+    Error::Credentials(InputError { field: field.into(), problem }).into()
+}
+
+fn as_credentials(failure: Failure) -> Failure {
+    match failure.error {
+        Error::Input(e) => Failure { error: Error::Credentials(e), ..failure },
+        _ => failure,
+    }
+}

@@ -1,0 +1,107 @@
+//! The attempt loop: sign afresh, send, interpret; retry what may succeed, after a backoff or
+//! the wait the server asked for; learn the server's clock when it rejects our timestamp.
+
+use std::cell::Cell;
+
+use js_sys::{Date, Reflect};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+use super::bindings::with_glue;
+use super::failure::Failure;
+use super::options::SendCall;
+use super::transport::fetch_once;
+use crate::protocol::retry::{backoff_delay_ms, clock_offset_ms, is_clock_skew, server_delay_ms};
+use crate::protocol::{parse_response, sign_request, CancelResult, Error, Timestamp};
+
+thread_local! {
+    // What to add to Date.now() to read the server's clock; kept for the module's lifetime,
+    // like AWS SDK v3's systemClockOffset.
+    static CLOCK_OFFSET_MS: Cell<f64> = const { Cell::new(0.0) };
+}
+
+/// `Date.now()` corrected by the offset learnt from the server.
+pub(crate) fn corrected_now_ms() -> f64 {
+    Date::now() + CLOCK_OFFSET_MS.with(Cell::get)
+}
+
+/// 128 random bits from `crypto.getRandomValues`, as 32 hex digits.
+pub(crate) fn new_nonce() -> String {
+    let mut bytes = [0u8; 16];
+    fill_random(&mut bytes);
+    let mut nonce = String::with_capacity(32);
+    for byte in bytes {
+        nonce.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        nonce.push(char::from_digit(u32::from(byte & 0xF), 16).unwrap_or('0'));
+    }
+    nonce
+}
+
+fn fill_random(bytes: &mut [u8]) {
+    // Without crypto.getRandomValues no nonce would be safe to send; every runtime we support has it.
+    getrandom::fill(bytes).expect("crypto.getRandomValues is available");
+}
+
+fn random_unit() -> f64 {
+    let mut bytes = [0u8; 8];
+    fill_random(&mut bytes);
+    (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn caller_aborted(signal: &JsValue) -> Option<Failure> {
+    let aborted = signal.is_object() && Reflect::get(signal, &"aborted".into()).is_ok_and(|v| v.is_truthy());
+    aborted.then(|| {
+        Failure::with_cause(Error::Aborted, Reflect::get(signal, &"reason".into()).unwrap_or(JsValue::UNDEFINED))
+    })
+}
+
+pub(crate) async fn send(call: SendCall) -> Result<CancelResult, Failure> {
+    let glue = with_glue(Clone::clone)
+        .ok_or_else(|| Failure::from(Error::Network { message: "gpdb-edge was loaded without its entry file".into() }))?;
+    let mut attempts = 0;
+    let mut retries = 0;
+    let mut clock_corrected = false;
+    loop {
+        if let Some(failure) = caller_aborted(&call.signal) {
+            return Err(failure.after(attempts));
+        }
+        let credentials = call.credentials.resolve().await.map_err(|f| f.after(attempts))?;
+        let mut secrets = vec![call.operation.namespace_password.as_str(), credentials.access_key_secret.as_str()];
+        secrets.extend(credentials.security_token.as_deref());
+
+        // Every attempt is signed afresh: a new nonce and the current (corrected) time.
+        let timestamp = Timestamp::from_unix_millis(corrected_now_ms() as i64).map_err(|e| Failure::from(e).after(attempts))?;
+        let request = sign_request(&call.operation, &credentials, &call.endpoint, timestamp, &new_nonce())
+            .map_err(|e| Failure::from(e).after(attempts))?;
+        attempts += 1;
+        let (failure, raw) = match fetch_once(&glue, &request, &call.signal, call.timeout_ms, &secrets).await {
+            Ok(raw) => match parse_response(raw.status, &raw.body, &secrets) {
+                Ok(result) => return Ok(result),
+                Err(error) => (Failure::from(error).after(attempts), Some(raw)),
+            },
+            Err(failure) => (failure.after(attempts), None),
+        };
+
+        // A rejected timestamp: learn the server's clock from its Date header and retry once.
+        if is_clock_skew(&failure.error) && !clock_corrected {
+            let server_ms = raw.as_ref().and_then(|r| r.date.as_deref()).map(Date::parse).filter(|ms| ms.is_finite());
+            if let Some(server_ms) = server_ms {
+                CLOCK_OFFSET_MS.with(|offset| offset.set(clock_offset_ms(server_ms, Date::now())));
+                clock_corrected = true;
+                continue;
+            }
+        }
+        if !failure.error.retryable() || retries >= call.max_retries {
+            return Err(failure);
+        }
+        let asked = raw.as_ref().and_then(|r| {
+            let http_date = |text: &str| Some(Date::parse(text)).filter(|ms| ms.is_finite());
+            server_delay_ms(r.acs_retry_after.as_deref(), r.retry_after.as_deref(), http_date, Date::now())
+        });
+        let delay = asked.unwrap_or_else(|| backoff_delay_ms(retries, random_unit()));
+        retries += 1;
+        if let Err(reason) = JsFuture::from(glue.sleep(delay, &call.signal)).await {
+            return Err(Failure::with_cause(Error::Aborted, reason).after(attempts));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! One attempt: hand a signed request to the global `fetch` and read the answer, bounded in
+//! time (the per-attempt timeout) and in size (the body read limit).
+
+use js_sys::Reflect;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
+
+use super::bindings::{global_fetch, AttemptSignal, Glue};
+use super::failure::Failure;
+use crate::protocol::error::{ResponseError, ResponseProblem};
+use crate::protocol::redact::redact;
+use crate::protocol::{Error, SignedRequest};
+
+/// The largest answer read. The API answers in well under a kilobyte.
+pub(crate) const BODY_LIMIT: u32 = 1024 * 1024;
+
+/// What came back, before it is interpreted.
+pub(crate) struct RawResponse {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
+    pub(crate) date: Option<String>,
+    pub(crate) retry_after: Option<String>,
+    pub(crate) acs_retry_after: Option<String>,
+}
+
+// Clears the timer and the caller-signal listener however the attempt ends.
+struct Attempt(AttemptSignal);
+
+impl Drop for Attempt {
+    fn drop(&mut self) {
+        self.0.dispose();
+    }
+}
+
+pub(crate) async fn fetch_once(
+    glue: &Glue,
+    request: &SignedRequest,
+    caller_signal: &JsValue,
+    timeout_ms: u32,
+    secrets: &[&str],
+) -> Result<RawResponse, Failure> {
+    let attempt = Attempt(glue.attempt_signal(caller_signal, timeout_ms));
+    let fault = |cause: JsValue| classify(&cause, caller_signal, &attempt.0, timeout_ms, secrets);
+
+    let headers = Headers::new().map_err(fault)?;
+    for (name, value) in request.headers {
+        headers.append(name, value).map_err(fault)?;
+    }
+    let init = RequestInit::new();
+    init.set_method(request.method);
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&request.body));
+    init.set_signal(Some(&attempt.0.signal()));
+
+    let response: Response = JsFuture::from(global_fetch(&request.url, &init).map_err(fault)?)
+        .await
+        .map_err(fault)?
+        .unchecked_into();
+    let status = response.status();
+    let header = |name: &str| response.headers().get(name).ok().flatten();
+    let (date, retry_after, acs_retry_after) = (header("date"), header("retry-after"), header("x-acs-retry-after"));
+
+    let body = JsFuture::from(glue.read_body(&response, BODY_LIMIT)).await.map_err(fault)?;
+    if body.is_undefined() {
+        return Err(Error::Response(ResponseError {
+            http_status: status,
+            problem: ResponseProblem::TooLarge { limit: BODY_LIMIT as usize },
+            excerpt: String::new(),
+        })
+        .into());
+    }
+    let body = js_sys::Uint8Array::new(&body).to_vec();
+    Ok(RawResponse { status, body, date, retry_after, acs_retry_after })
+}
+
+/// Why `fetch` or the body read failed: the caller aborted, the attempt timed out, or the network.
+fn classify(cause: &JsValue, caller_signal: &JsValue, attempt: &AttemptSignal, timeout_ms: u32, secrets: &[&str]) -> Failure {
+    let caller_aborted = caller_signal.is_object()
+        && Reflect::get(caller_signal, &"aborted".into()).is_ok_and(|v| v.is_truthy());
+    if caller_aborted {
+        let reason = Reflect::get(caller_signal, &"reason".into()).unwrap_or(JsValue::UNDEFINED);
+        return Failure::with_cause(Error::Aborted, reason);
+    }
+    if attempt.timed_out() {
+        return Failure::with_cause(Error::Timeout { after_ms: timeout_ms }, cause.clone());
+    }
+    Failure::with_cause(Error::Network { message: redact(&describe(cause), secrets) }, cause.clone())
+}
+
+// "fetch failed (ECONNREFUSED)": the error's message and, as Node's fetch puts it, its cause's code.
+fn describe(error: &JsValue) -> String {
+    let text = |value: &JsValue, key: &str| Reflect::get(value, &key.into()).ok().and_then(|v| v.as_string());
+    let message = text(error, "message").unwrap_or_else(|| "fetch failed".to_owned());
+    let code = Reflect::get(error, &"cause".into())
+        .ok()
+        .filter(JsValue::is_object)
+        .and_then(|cause| text(&cause, "code").or_else(|| text(&cause, "message")));
+    match code {
+        Some(code) if !message.contains(&code) => format!("{message} ({code})"),
+        _ => message,
+    }
+}

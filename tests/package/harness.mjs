@@ -1,0 +1,121 @@
+// Shared by the package tests: install the packed tarball into a scratch project exactly as a
+// user would, start the local gpdb endpoint, and assert what each runtime put on the wire.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export { startMockGpdb, DEFAULTS } from '../mock-gpdb/server.mjs';
+export { runScenario, scenarioOptions, SECRETS } from './scenario.mjs';
+import { SECRETS } from './scenario.mjs';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = join(ROOT, 'node_modules/.bin');
+const require = createRequire(import.meta.url);
+const OpenApiUtil = require('@alicloud/openapi-util').default;
+
+/** The tarball `make build` packed. */
+export function tarball() {
+  const name = readdirSync(join(ROOT, 'target')).find((f) => /^gpdb-edge-.*\.tgz$/.test(f));
+  assert.ok(name, 'no packed tarball in target/: run `make build` first');
+  return join(ROOT, 'target', name);
+}
+
+/**
+ * A fresh project in .scratch/<name> with the tarball installed by npm, as a user would.
+ * `files` are written into it first (path → content).
+ */
+export function scratchProject(name, files = {}, { type = 'module' } = {}) {
+  const dir = join(ROOT, '.scratch', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `scratch-${name}`, private: true, type }, null, 2));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--silent', tarball()], { cwd: dir, stdio: 'inherit' });
+  return dir;
+}
+
+const FORM_KEYS = ['Collection', 'JobId', 'Namespace', 'NamespacePassword'];
+const QUERY_KEYS = ['AccessKeyId', 'Action', 'DBInstanceId', 'Format', 'RegionId', 'Signature', 'SignatureMethod',
+  'SignatureNonce', 'SignatureVersion', 'Timestamp', 'Version'];
+
+/** One recorded request: the official signer agrees, the split is the SDK's, no secret is in the URL. */
+export function assertOnTheWire(record, { accessKeySecret = SECRETS.accessKeySecret, secrets = Object.values(SECRETS), token } = {}) {
+  assert.equal(record.method, 'POST');
+  const { Signature, ...signed } = { ...record.query, ...record.form };
+  assert.equal(Signature, OpenApiUtil.getRPCSignature(signed, 'POST', accessKeySecret), 'the official signer agrees');
+  assert.deepEqual(Object.keys(record.query).sort(), QUERY_KEYS, 'query string parameters');
+  assert.deepEqual(Object.keys(record.form).sort(), token ? [...FORM_KEYS, 'SecurityToken'].sort() : FORM_KEYS, 'form body parameters');
+  assert.equal(record.headers['content-type'], 'application/x-www-form-urlencoded');
+  assert.equal(record.headers['x-acs-action'], 'CancelUploadDocumentJob');
+  assert.equal(record.headers['x-acs-version'], '2016-05-03');
+  const url = `${record.path}?${record.rawQuery}`;
+  for (const secret of [...secrets, token].filter(Boolean)) {
+    for (const form of [secret, encodeURIComponent(secret)]) assert.ok(!url.includes(form), 'no secret in the URL');
+  }
+  assert.match(record.query.Timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+}
+
+/** Every nonce the endpoint saw is distinct. */
+export function assertFreshNonces(mock) {
+  const nonces = mock.nonces();
+  assert.ok(nonces.length > 0);
+  assert.equal(new Set(nonces).size, nonces.length, 'a nonce was sent twice');
+}
+
+/** The report of scenario.mjs, checked against what the endpoint recorded. */
+export function assertScenario(report, mock, { expectedExports = ['GpdbError', 'cancelUploadDocumentJob', 'ready', 'signCancelUploadDocumentJob'] } = {}) {
+  assert.deepEqual(report.exports, expectedExports);
+
+  // signCancelUploadDocumentJob with a fixed timestamp and nonce: the official signer's signature.
+  const signed = report.signed;
+  assert.equal(signed.method, 'POST');
+  const url = new URL(signed.url);
+  const query = Object.fromEntries(url.searchParams);
+  const form = Object.fromEntries(new URLSearchParams(signed.body));
+  assert.equal(query.Timestamp, '2016-02-23T12:46:24Z');
+  assert.equal(query.SignatureNonce, 'fixed-nonce');
+  const { Signature, ...params } = { ...query, ...form };
+  assert.equal(Signature, OpenApiUtil.getRPCSignature(params, 'POST', SECRETS.accessKeySecret));
+  assert.deepEqual(signed.headers, {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+    'x-acs-action': 'CancelUploadDocumentJob',
+    'x-acs-version': '2016-05-03',
+  });
+
+  // The first cancel succeeds, the second is the API's error with every field.
+  assert.equal(typeof report.first.requestId, 'string');
+  assert.deepEqual({ ...report.first, requestId: 'R' }, { requestId: 'R', status: 'success', message: 'success' });
+  const e = report.secondError;
+  assert.ok(e, 'the second cancel must fail');
+  assert.equal(e.isGpdbError, true);
+  assert.equal(e.isError, true);
+  assert.equal(e.name, 'GpdbError');
+  assert.equal(e.kind, 'api');
+  assert.equal(e.code, 'UploadDocumentJob.StatusInvalid');
+  assert.equal(e.httpStatus, 400);
+  assert.equal(e.retryable, false);
+  assert.equal(e.attempts, 1);
+  assert.match(e.requestId, /^[0-9A-F-]{36}$/);
+  assert.equal(e.hostId, new URL(mock.url).host);
+  assert.match(e.recommend, /^https:\/\/api\.aliyun\.com\/troubleshoot\?q=UploadDocumentJob\.StatusInvalid/);
+  assert.match(e.message, /UploadDocumentJob\.StatusInvalid: .*has already been cancelled/);
+
+  // A PascalCase option is refused before anything is sent.
+  assert.equal(report.inputError.isGpdbError, true);
+  assert.equal(report.inputError.kind, 'input');
+  assert.equal(report.inputError.code, 'UnknownOption');
+  assert.match(report.inputError.message, /did you mean dbInstanceId/);
+
+  const sent = mock.requests.filter((r) => r.method === 'POST');
+  assert.equal(sent.length, 2, 'two requests reached the endpoint');
+  assert.deepEqual(sent.map((r) => r.response.status), [200, 400]);
+  for (const record of sent) assertOnTheWire(record);
+  assertFreshNonces(mock);
+}

@@ -1,0 +1,64 @@
+// Node 20: the installed package through the exports map, as ESM `import` and as CJS `require`.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { assertScenario, ROOT, scratchProject, startMockGpdb } from './harness.mjs';
+
+let dir;
+let mock;
+
+before(async () => {
+  dir = scratchProject('node', {
+    'esm.mjs': `
+      import * as lib from 'gpdb-edge';
+      import { runScenario, scenarioOptions } from './scenario.mjs';
+      const report = await runScenario(lib, scenarioOptions({ endpoint: process.env.ENDPOINT }));
+      console.log(JSON.stringify(report));
+    `,
+    'cjs.cjs': `
+      const lib = require('gpdb-edge');
+      import('./scenario.mjs').then(async ({ runScenario, scenarioOptions }) => {
+        const report = await runScenario(lib, scenarioOptions({ endpoint: process.env.ENDPOINT }));
+        console.log(JSON.stringify(report));
+      });
+    `,
+    'both.mjs': `
+      import * as esm from 'gpdb-edge';
+      import { createRequire } from 'node:module';
+      const cjs = createRequire(import.meta.url)('gpdb-edge');
+      console.log(JSON.stringify({
+        sameFunction: esm.cancelUploadDocumentJob === cjs.cancelUploadDocumentJob,
+        sameErrorClass: esm.GpdbError === cjs.GpdbError,
+        resolved: import.meta.resolve('gpdb-edge'),
+      }));
+    `,
+  });
+  copyFileSync(join(ROOT, 'tests/package/scenario.mjs'), join(dir, 'scenario.mjs'));
+  mock = await startMockGpdb({ quiet: true });
+});
+
+after(() => mock?.close());
+
+// Asynchronously: the endpoint lives in this process and must keep answering.
+async function run(script) {
+  const { stdout } = await promisify(execFile)(process.execPath, [script], { cwd: dir, env: { ...process.env, ENDPOINT: mock.url }, timeout: 30_000 });
+  return JSON.parse(stdout.trim().split('\n').at(-1));
+}
+
+for (const [name, script] of [['ESM import', 'esm.mjs'], ['CJS require', 'cjs.cjs']]) {
+  test(`${name}: cancels, reports the API error, and signs like the official signer`, async () => {
+    mock.reset();
+    assertScenario(await run(script), mock);
+  });
+}
+
+test('import and require share one module instance (no dual-package hazard)', async () => {
+  const report = await run('both.mjs');
+  assert.equal(report.sameFunction, true);
+  assert.equal(report.sameErrorClass, true);
+  assert.match(report.resolved, /node_modules\/gpdb-edge\/node\.mjs$/);
+});

@@ -1,0 +1,57 @@
+// The same scenario in every runtime (Node ESM and CJS, workerd, Chromium, Deno, Bun): cancel a
+// running job, cancel it again, and report what the library returned, as plain JSON, so the Node
+// test on the other side can assert it. No imports: the runtime passes the library in.
+
+export const SECRETS = {
+  accessKeySecret: 'mock-access-key-secret',
+  namespacePassword: 'mock-namespace-password',
+};
+
+export function scenarioOptions({ endpoint, jobId = '231460f8-75dc-405e-a669-0c5204887e91', credentials }) {
+  return {
+    credentials: credentials ?? { accessKeyId: 'LTAI5tMockAccessKeyId', accessKeySecret: SECRETS.accessKeySecret },
+    regionId: 'cn-hangzhou',
+    dbInstanceId: 'gp-mock0000000001',
+    collection: 'document',
+    namespacePassword: SECRETS.namespacePassword,
+    jobId,
+    endpoint,
+  };
+}
+
+function describeError(error, GpdbError) {
+  return {
+    isGpdbError: error instanceof GpdbError,
+    isError: error instanceof Error,
+    name: error?.name,
+    message: error?.message,
+    kind: error?.kind,
+    code: error?.code,
+    requestId: error?.requestId,
+    hostId: error?.hostId,
+    recommend: error?.recommend,
+    httpStatus: error?.httpStatus,
+    retryable: error?.retryable,
+    attempts: error?.attempts,
+  };
+}
+
+export async function runScenario(lib, options) {
+  const { cancelUploadDocumentJob, signCancelUploadDocumentJob, GpdbError, ready } = lib;
+  const report = { exports: Object.keys(lib).sort() };
+  await ready?.();
+  const signed = signCancelUploadDocumentJob({ ...options, timestamp: '2016-02-23T12:46:24Z', nonce: 'fixed-nonce' });
+  report.signed = signed;
+  report.first = await cancelUploadDocumentJob(options);
+  try {
+    report.second = await cancelUploadDocumentJob(options);
+  } catch (error) {
+    report.secondError = describeError(error, GpdbError);
+  }
+  try {
+    await cancelUploadDocumentJob({ ...options, DBInstanceId: 'gp-x' });
+  } catch (error) {
+    report.inputError = describeError(error, GpdbError);
+  }
+  return report;
+}
