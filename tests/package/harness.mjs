@@ -16,8 +16,9 @@ export const BIN = join(ROOT, 'node_modules/.bin');
 const require = createRequire(import.meta.url);
 const OpenApiUtil = require('@alicloud/openapi-util').default;
 
-/** The tarball `make build` packed. */
+/** The tarball `make build` packed (or $GPDB_EDGE_TARBALL). */
 export function tarball() {
+  if (process.env.GPDB_EDGE_TARBALL) return process.env.GPDB_EDGE_TARBALL;
   const name = readdirSync(join(ROOT, 'target')).find((f) => /^gpdb-edge-.*\.tgz$/.test(f));
   assert.ok(name, 'no packed tarball in target/: run `make build` first');
   return join(ROOT, 'target', name);
