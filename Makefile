@@ -2,13 +2,16 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build test test-rust test-js clean
+.PHONY: setup build demo test test-rust test-js clean
 
 setup:
 	@bash scripts/setup.sh
 
 build: setup
 	@bash scripts/build.sh
+
+demo: build
+	@node scripts/demo.mjs
 
 test: build test-rust test-js
 

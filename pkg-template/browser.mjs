@@ -1,6 +1,7 @@
-// Browsers and bundlers: the wasm is fetched and compiled on first use, not at import. The
-// `new URL(..., import.meta.url)` form is what Vite, webpack 5 and esbuild (with the file loader
-// for .wasm) recognise as an asset to emit, so no plugin is needed.
+// Browsers and bundlers: the wasm is fetched and compiled on first use, not at import. Vite and
+// webpack 5 recognise `new URL('./x.wasm', import.meta.url)` and emit the asset with no plugin;
+// esbuild leaves the expression as it is, so with esbuild (ESM output) the .wasm is copied next
+// to the bundle.
 import init, * as wasm from './gpdb_edge_web.mjs';
 import * as glue from './glue.mjs';
 import { GpdbError } from './glue.mjs';

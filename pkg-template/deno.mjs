@@ -1,8 +1,10 @@
-// Deno: reads the wasm next to this file (needs read permission for it, e.g. --allow-read).
+// Deno: the wasm is imported as a compiled module (source phase import), so loading the package
+// needs no read permission.
+import source module from './gpdb_edge_bg.wasm';
 import { initSync, install } from './gpdb_edge_web.mjs';
 import * as glue from './glue.mjs';
 
-initSync({ module: await Deno.readFile(new URL('./gpdb_edge_bg.wasm', import.meta.url)) });
+initSync({ module });
 install(glue);
 
 export { cancelUploadDocumentJob, signCancelUploadDocumentJob } from './gpdb_edge_web.mjs';

@@ -1,1 +1,197 @@
-export {}
+/**
+ * gpdb-edge: cancel an AnalyticDB for PostgreSQL (gpdb, API 2016-05-03) upload document job from
+ * Cloudflare Workers, Node.js, Deno, Bun and browsers. Requests are signed in WebAssembly with
+ * Alibaba Cloud RPC signature V1 (HMAC-SHA1) and sent with the platform's global `fetch`.
+ *
+ * @example
+ * import { cancelUploadDocumentJob, GpdbError } from "gpdb-edge";
+ * const result = await cancelUploadDocumentJob({
+ *   credentials: { accessKeyId, accessKeySecret },
+ *   regionId: "cn-hangzhou",
+ *   dbInstanceId: "gp-xxxxxxxxx",
+ *   collection: "document",
+ *   namespacePassword,
+ *   jobId: "231460f8-75dc-405e-a669-0c5204887e91",
+ * });
+ * // { requestId: "…", status: "success", message: "success" }
+ */
+
+/** An AccessKey pair, optionally with an STS security token. */
+export interface Credentials {
+  /** `AccessKeyId`. Sent in the URL; not a secret. */
+  accessKeyId: string;
+  /** `AccessKeySecret`. Only ever used as the HMAC key; never sent, logged or put in an error. */
+  accessKeySecret: string;
+  /** STS `SecurityToken`. Sent in the signed form body, never in the URL. */
+  securityToken?: string | null;
+  /**
+   * When the credentials stop working (from a provider). They are reused until 5 minutes before
+   * this time, then the provider is called again.
+   */
+  expiration?: Date | string | number | null;
+}
+
+/**
+ * An async function returning credentials, e.g. from your backend or an STS call. Its result is
+ * cached per function until 5 minutes before `expiration` (for ever without one), and concurrent
+ * calls share one in-flight provider call. A provider that throws or returns something malformed
+ * rejects with `kind: "credentials"` and the original error as `cause`.
+ */
+export type CredentialsProvider = () => Credentials | Promise<Credentials>;
+
+/** The parameters of CancelUploadDocumentJob and where to send it. */
+export interface CancelUploadDocumentJobParameters {
+  /** `RegionId`, e.g. `"cn-hangzhou"`. Also picks the default endpoint. */
+  regionId: string;
+  /** `DBInstanceId`, e.g. `"gp-xxxxxxxxx"`. */
+  dbInstanceId: string;
+  /** `Namespace`. Default `"public"`. */
+  namespace?: string | null;
+  /** `Collection`. */
+  collection: string;
+  /** `NamespacePassword`. Sent in the signed form body, never in the URL, never in an error. */
+  namespacePassword: string;
+  /** `JobId`, as returned by UploadDocumentAsync. */
+  jobId: string;
+  /**
+   * Where to send the request: `https://…` or `http://…`, with or without a path — a proxy
+   * (`https://console.example.com/api/gpdb`), a VPC endpoint or a local mock. Default: the official
+   * gpdb endpoint for `regionId` (`https://gpdb.aliyuncs.com/` or `https://gpdb.<region>.aliyuncs.com/`).
+   */
+  endpoint?: string | null;
+}
+
+/** Options of {@link cancelUploadDocumentJob}. Unknown keys are rejected (kind `"input"`). */
+export interface CancelUploadDocumentJobOptions extends CancelUploadDocumentJobParameters {
+  /**
+   * Credentials, or an async provider of them. When omitted in Node.js (and Bun), they are read from
+   * `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and `ALIBABA_CLOUD_SECURITY_TOKEN`;
+   * elsewhere omitting them is an input error.
+   */
+  credentials?: Credentials | CredentialsProvider;
+  /**
+   * Aborts the call at once — before sending, during a request, or while waiting to retry. The
+   * rejection has `kind: "aborted"` and the signal's `reason` as `cause`.
+   */
+  signal?: AbortSignal | null;
+  /** Per-attempt timeout in milliseconds (1 to 2147483647). Default 10000. Rejects with `kind: "timeout"`. */
+  timeoutMs?: number | null;
+  /**
+   * Retries after the first attempt (0 to 10). Default 2. Network failures, timeouts, 429, 500,
+   * 502, 503, 504 and the `Throttling*`, `ServiceUnavailable` and `InternalError` codes are retried
+   * after a full-jitter exponential backoff (base 100 ms, cap 20 s) or the `x-acs-retry-after` /
+   * `Retry-After` the server sent. Every attempt is signed again with a fresh nonce and timestamp.
+   */
+  maxRetries?: number | null;
+}
+
+/** Options of {@link signCancelUploadDocumentJob}. */
+export interface SignCancelUploadDocumentJobOptions extends CancelUploadDocumentJobParameters {
+  /** Credentials (a plain object: signing is synchronous). Node.js falls back to the environment. */
+  credentials?: Credentials;
+  /** The `Timestamp` to sign. Default: now, corrected by any clock offset learnt from the server. */
+  timestamp?: Date | string | null;
+  /** The `SignatureNonce` to sign. Default: 128 random bits as 32 hex digits. */
+  nonce?: string | null;
+  /** Accepted (and checked) so one options object serves both functions; not used for signing. */
+  signal?: AbortSignal | null;
+  /** Accepted and checked; not used for signing. */
+  timeoutMs?: number | null;
+  /** Accepted and checked; not used for signing. */
+  maxRetries?: number | null;
+}
+
+/** A successful cancel. */
+export interface CancelUploadDocumentJobResult {
+  /** `RequestId`. */
+  requestId: string;
+  /** Always `"success"`: `Status: "fail"` rejects with a {@link GpdbError} of kind `"api"`. */
+  status: "success";
+  /** `Message`. */
+  message: string;
+}
+
+/** A signed request, ready for `fetch(url, { method, headers, body })`. */
+export interface SignedRequest {
+  method: "POST";
+  /** Endpoint + common parameters, `DBInstanceId`, `RegionId` and `Signature`. No secret. */
+  url: string;
+  headers: {
+    "content-type": "application/x-www-form-urlencoded";
+    accept: "application/json";
+    "x-acs-action": "CancelUploadDocumentJob";
+    "x-acs-version": "2016-05-03";
+  };
+  /** `Collection`, `JobId`, `Namespace`, `NamespacePassword` (and `SecurityToken`), form-encoded. */
+  body: string;
+}
+
+/** What went wrong. */
+export type GpdbErrorKind =
+  /** An option is missing, of the wrong type or malformed. Nothing was sent. */
+  | "input"
+  /** The credentials or their provider failed. Nothing was sent. */
+  | "credentials"
+  /** Alibaba Cloud answered with an error (or `Status: "fail"`). */
+  | "api"
+  /** `fetch` failed: DNS, connection refused or reset, CORS. */
+  | "network"
+  /** An attempt took longer than `timeoutMs`. */
+  | "timeout"
+  /** The `signal` fired. */
+  | "aborted"
+  /** The answer was not the API's: not JSON, truncated, too large (over 1 MiB), fields missing. */
+  | "response";
+
+/**
+ * Every rejection and every thrown error of this package. Never carries a secret: the AccessKey
+ * secret, the security token and the namespace password are scrubbed even from text the server
+ * echoes back.
+ */
+export declare class GpdbError extends Error {
+  readonly name: "GpdbError";
+  readonly kind: GpdbErrorKind;
+  /**
+   * Alibaba's `Code` for API errors (e.g. `"SignatureDoesNotMatch"`, `"Throttling.User"`,
+   * `"OperationFailed"` for `Status: "fail"`); a stable local code otherwise: `"MissingParameter"`,
+   * `"EmptyParameter"`, `"InvalidCharacter"`, `"ParameterTooLong"`, `"MalformedParameter"`,
+   * `"InvalidType"`, `"UnknownOption"`, `"CredentialsProviderFailed"`, `"NetworkError"`,
+   * `"Timeout"`, `"Aborted"`, `"MalformedResponse"`, `"ResponseTooLarge"`, `"NotReady"`.
+   */
+  readonly code: string;
+  /** Whether sending the same request again may succeed. */
+  readonly retryable: boolean;
+  /** Requests sent before giving up (0 when the call failed before sending). */
+  readonly attempts: number;
+  /** The option at fault, for `"input"` and `"credentials"` errors, e.g. `"dbInstanceId"`. */
+  readonly field?: string;
+  /** `RequestId`, for API errors: quote it to Alibaba Cloud support. */
+  readonly requestId?: string;
+  /** `HostId`, for API errors. */
+  readonly hostId?: string;
+  /** `Recommend`, for API errors: a link to Alibaba Cloud's diagnosis of this request. */
+  readonly recommend?: string;
+  /** The HTTP status, for `"api"` and `"response"` errors. */
+  readonly httpStatus?: number;
+  /** The original JS error or abort reason, where there was one. */
+  readonly cause?: unknown;
+}
+
+/**
+ * Signs and sends CancelUploadDocumentJob. Resolves with the result; rejects with a
+ * {@link GpdbError} only. Bad input is rejected before anything is sent.
+ */
+export declare function cancelUploadDocumentJob(options: CancelUploadDocumentJobOptions): Promise<CancelUploadDocumentJobResult>;
+
+/**
+ * Builds the signed request without sending it — for proxies, tests and reproducible output.
+ * Synchronous; throws a {@link GpdbError}. In browsers, `await ready()` (or any
+ * `cancelUploadDocumentJob` call) must have loaded the WebAssembly first.
+ */
+export declare function signCancelUploadDocumentJob(options: SignCancelUploadDocumentJobOptions): SignedRequest;
+
+/**
+ * Resolves when the WebAssembly is loaded. Browsers load it on first use; every other runtime
+ * loads it at import, so this resolves at once there.
+ */
+export declare function ready(): Promise<void>;

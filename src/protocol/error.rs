@@ -147,6 +147,13 @@ pub enum InputProblem {
     },
     /// The credentials provider threw or rejected.
     ProviderFailed,
+    /// No credentials were given, and the environment has none.
+    NoCredentials,
+    /// The runtime refused to let the environment be read (Deno without `--allow-env`).
+    EnvironmentDenied {
+        /// The variable that could not be read.
+        variable: &'static str,
+    },
 }
 
 impl InputProblem {
@@ -161,6 +168,8 @@ impl InputProblem {
             InputProblem::WrongType { .. } => "InvalidType",
             InputProblem::UnknownOption { .. } => "UnknownOption",
             InputProblem::ProviderFailed => "CredentialsProviderFailed",
+            InputProblem::NoCredentials => "MissingParameter",
+            InputProblem::EnvironmentDenied { .. } => "EnvironmentDenied",
         }
     }
 }
@@ -189,6 +198,14 @@ impl fmt::Display for InputError {
             }
             InputProblem::UnknownOption { did_you_mean: None } => write!(f, "unknown option {field}"),
             InputProblem::ProviderFailed => write!(f, "{field} provider failed (see cause)"),
+            InputProblem::NoCredentials => write!(
+                f,
+                "{field} is required: pass credentials, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET in the environment (Node.js, Bun, Deno)"
+            ),
+            InputProblem::EnvironmentDenied { variable } => write!(
+                f,
+                "{field} were not given, and reading {variable} from the environment was denied (Deno: --allow-env={variable},ALIBABA_CLOUD_ACCESS_KEY_SECRET,ALIBABA_CLOUD_SECURITY_TOKEN)"
+            ),
         }
     }
 }

@@ -114,24 +114,27 @@ pub(crate) fn read_credentials(value: &JsValue) -> Result<Credentials, Failure> 
 }
 
 fn read_environment_credentials() -> Result<Credentials, Failure> {
-    let missing = || {
-        credentials("credentials", InputProblem::Malformed {
-            expected: "credentials, or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET in the environment of Node.js",
-        })
-    };
+    let missing = || credentials("credentials", InputProblem::NoCredentials);
     let env = Reflect::get(&js_sys::global(), &"process".into())
         .ok()
         .filter(JsValue::is_object)
         .and_then(|process| Reflect::get(&process, &"env".into()).ok())
         .filter(JsValue::is_object)
         .ok_or_else(missing)?;
-    let variable = |name: &str| -> Option<String> {
-        Reflect::get(&env, &name.into()).ok().and_then(|v| v.as_string()).filter(|v| !v.is_empty())
+    // Deno throws when --allow-env does not cover the variable: say so, and keep its error.
+    let variable = |name: &'static str| -> Result<Option<String>, Failure> {
+        match Reflect::get(&env, &name.into()) {
+            Ok(value) => Ok(value.as_string().filter(|v| !v.is_empty())),
+            Err(denied) => Err(Failure::with_cause(
+                credentials("credentials", InputProblem::EnvironmentDenied { variable: name }).error,
+                denied,
+            )),
+        }
     };
-    let (Some(id), Some(secret)) = (variable("ALIBABA_CLOUD_ACCESS_KEY_ID"), variable("ALIBABA_CLOUD_ACCESS_KEY_SECRET")) else {
+    let (Some(id), Some(secret)) = (variable("ALIBABA_CLOUD_ACCESS_KEY_ID")?, variable("ALIBABA_CLOUD_ACCESS_KEY_SECRET")?) else {
         return Err(missing());
     };
-    let found = Credentials::new(id, secret, variable("ALIBABA_CLOUD_SECURITY_TOKEN"));
+    let found = Credentials::new(id, secret, variable("ALIBABA_CLOUD_SECURITY_TOKEN")?);
     found.validate()?;
     Ok(found)
 }

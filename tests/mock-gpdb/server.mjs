@@ -102,7 +102,8 @@ export async function startMockGpdb(options = {}) {
     jobs: new Map(),
     clockOffsetMs: options.clockOffsetMs ?? 0,
     maxSkewMs: options.maxSkewMs ?? SKEW_DEFAULT_MS,
-    nonces: () => mock.requests.map((r) => r.nonce).filter((n) => n != null),
+    // CORS preflights repeat the POST's URL, nonce included, but are not signed requests.
+    nonces: () => mock.requests.filter((r) => r.method !== 'OPTIONS').map((r) => r.nonce).filter((n) => n != null),
     addJob(job) {
       if (!job?.jobId) throw new TypeError('addJob needs a jobId');
       const full = { dbInstanceId: DEFAULTS.dbInstanceId, namespace: DEFAULTS.namespace, collection: DEFAULTS.collection, state: 'running', ...job };

@@ -1,0 +1,117 @@
+// The CLI as installed by npm (`node_modules/.bin/gpdb-edge`): exit codes, output, and that the
+// secrets reach neither its arguments nor anything it prints.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+
+import { assertOnTheWire, DEFAULTS, scratchProject, SECRETS, startMockGpdb } from './harness.mjs';
+
+let dir;
+let mock;
+
+before(async () => {
+  dir = scratchProject('cli');
+  writeFileSync(join(dir, 'password.txt'), `${DEFAULTS.namespacePassword}\n`);
+  mock = await startMockGpdb({ quiet: true });
+});
+
+after(() => mock?.close());
+
+const ENV = {
+  ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULTS.accessKeyId,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULTS.accessKeySecret,
+  GPDB_NAMESPACE_PASSWORD: DEFAULTS.namespacePassword,
+};
+
+function args(jobId = DEFAULTS.jobId, extra = []) {
+  return ['cancel-upload-document-job', '--region-id', DEFAULTS.regionId, '--db-instance-id', DEFAULTS.dbInstanceId,
+    '--collection', DEFAULTS.collection, '--job-id', jobId, '--endpoint', mock.url, ...extra];
+}
+
+// Asynchronously: the endpoint lives in this process and must keep answering.
+async function cli(argv, env = ENV) {
+  const childEnv = { PATH: process.env.PATH, ...env };
+  try {
+    const { stdout, stderr } = await promisify(execFile)(join(dir, 'node_modules/.bin/gpdb-edge'), argv, { cwd: dir, env: childEnv, timeout: 30_000 });
+    return { status: 0, stdout, stderr };
+  } catch (error) {
+    if (typeof error.code !== 'number') throw error;
+    return { status: error.code, stdout: error.stdout, stderr: error.stderr };
+  }
+}
+
+function assertNoSecret({ stdout, stderr }) {
+  for (const secret of Object.values(SECRETS)) assert.ok(!(stdout + stderr).includes(secret), 'a secret was printed');
+}
+
+test('cancels (exit 0), then shows the API error with code, request id and recommend (exit 1)', async () => {
+  mock.reset();
+  const first = await cli(args());
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /^Cancelled upload document job 231460f8-75dc-405e-a669-0c5204887e91: success \(success\)\n  request id: [0-9A-F-]{36}\n$/);
+  const second = await cli(args());
+  assert.equal(second.status, 1);
+  assert.equal(second.stdout, '');
+  assert.match(second.stderr, /^gpdb-edge: api error: UploadDocumentJob\.StatusInvalid: The upload document job .* has already been cancelled\./);
+  assert.match(second.stderr, /\n  request id: [0-9A-F-]{36}\n/);
+  assert.match(second.stderr, /\n  recommend:  https:\/\/api\.aliyun\.com\/troubleshoot\?q=UploadDocumentJob\.StatusInvalid/);
+  for (const run of [first, second]) assertNoSecret(run);
+  for (const record of mock.requests) assertOnTheWire(record);
+});
+
+test('--json prints the result and the error as JSON; the password may come from a file', async () => {
+  mock.reset();
+  const env = { ...ENV, GPDB_NAMESPACE_PASSWORD: undefined };
+  const ok = await cli(args(DEFAULTS.jobId, ['--json', '--namespace-password-file', 'password.txt']), env);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.deepEqual({ ...JSON.parse(ok.stdout), requestId: 'R' }, { requestId: 'R', status: 'success', message: 'success' });
+  const failed = await cli(args(DEFAULTS.jobId, ['--json', '--namespace-password-file', 'password.txt']), env);
+  assert.equal(failed.status, 1);
+  const { error } = JSON.parse(failed.stdout);
+  assert.equal(error.kind, 'api');
+  assert.equal(error.code, 'UploadDocumentJob.StatusInvalid');
+  assert.equal(error.httpStatus, 400);
+  assert.match(error.requestId, /^[0-9A-F-]{36}$/);
+  for (const run of [ok, failed]) assertNoSecret(run);
+});
+
+test('a transport error exits 1 and says how many attempts were made', async () => {
+  const run = await cli([...args(), '--endpoint', 'http://127.0.0.1:9', '--max-retries', '0']);
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /^gpdb-edge: network error: /);
+  assert.match(run.stderr, /\n  code:       NetworkError\n  attempts:   1\n$/);
+});
+
+test('usage errors exit 2 before anything is sent', async () => {
+  mock.reset();
+  const cases = [
+    [['cancel-upload-document-job', '--region-id', 'cn-hangzhou'], /dbInstanceId is required \(--db-instance-id\)/, ENV],
+    [[...args(), '--namespace-password', 'x'], /--namespace-password is not accepted: a password on the command line is visible in `ps`/, ENV],
+    [[...args(), '--namespace-password=x'], /--namespace-password is not accepted/, ENV],
+    [['delete-everything'], /unknown command delete-everything/, ENV],
+    [[], /missing command cancel-upload-document-job/, ENV],
+    [[...args(), '--bogus'], /Unknown option '--bogus'/, ENV],
+    [[...args(), '--timeout-ms', 'soon'], /--timeout-ms must be a number/, ENV],
+    [args(), /namespacePassword is required \(GPDB_NAMESPACE_PASSWORD\)/, { ...ENV, GPDB_NAMESPACE_PASSWORD: undefined }],
+    [args(), /credentials is required/, { GPDB_NAMESPACE_PASSWORD: DEFAULTS.namespacePassword }],
+    [[...args(), '--namespace-password-file', 'missing.txt'], /cannot read --namespace-password-file: ENOENT/, ENV],
+    [[...args(), '--region-id', 'Hangzhou'], /regionId is malformed/, ENV],
+  ];
+  for (const [argv, message, env] of cases) {
+    const run = await cli(argv, env);
+    assert.equal(run.status, 2, `${argv.join(' ')}: ${run.stderr}`);
+    assert.match(run.stderr, message);
+    assertNoSecret(run);
+  }
+  assert.equal(mock.requests.length, 0);
+});
+
+test('--help exits 0 and documents the password sources', async () => {
+  const run = await cli(['--help']);
+  assert.equal(run.status, 0);
+  assert.match(run.stdout, /GPDB_NAMESPACE_PASSWORD/);
+  assert.match(run.stdout, /--namespace-password-file/);
+});

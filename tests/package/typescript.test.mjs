@@ -1,0 +1,75 @@
+// TypeScript: `tsc --noEmit --strict` on usage files compiled against the installed package's
+// types, through the exports map (ESM .mts and CJS .cts), including errors that must be errors.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+
+import { BIN, scratchProject } from './harness.mjs';
+
+const USAGE = `
+import { cancelUploadDocumentJob, signCancelUploadDocumentJob, GpdbError, ready } from "gpdb-edge";
+import type { CancelUploadDocumentJobResult, Credentials, GpdbErrorKind, SignedRequest } from "gpdb-edge";
+
+export async function main(signal: AbortSignal): Promise<string> {
+  await ready();
+  const provider = async (): Promise<Credentials> => ({ accessKeyId: "id", accessKeySecret: "s", expiration: new Date() });
+  const signed: SignedRequest = signCancelUploadDocumentJob({
+    credentials: { accessKeyId: "id", accessKeySecret: "s", securityToken: "t" },
+    regionId: "cn-hangzhou", dbInstanceId: "gp-1", collection: "c", namespacePassword: "p", jobId: "j",
+    timestamp: new Date(0), nonce: "n",
+  });
+  const init: RequestInit = { method: signed.method, headers: signed.headers, body: signed.body };
+  void init;
+  try {
+    const result: CancelUploadDocumentJobResult = await cancelUploadDocumentJob({
+      credentials: provider, regionId: "cn-hangzhou", dbInstanceId: "gp-1", namespace: "public",
+      collection: "c", namespacePassword: "p", jobId: "j", endpoint: "http://127.0.0.1:1", signal,
+      timeoutMs: 1000, maxRetries: 0,
+    });
+    const status: "success" = result.status;
+    return result.requestId + status + result.message;
+  } catch (error) {
+    if (error instanceof GpdbError) {
+      const kind: GpdbErrorKind = error.kind;
+      const status: number | undefined = error.httpStatus;
+      return [kind, error.code, error.requestId ?? "", error.recommend ?? "", String(status), String(error.retryable), String(error.attempts)].join();
+    }
+    throw error;
+  }
+}
+
+// Each of these must be a type error.
+// @ts-expect-error regionId is a string
+signCancelUploadDocumentJob({ regionId: 1, dbInstanceId: "d", collection: "c", namespacePassword: "p", jobId: "j" });
+// @ts-expect-error jobId is required
+void cancelUploadDocumentJob({ regionId: "r", dbInstanceId: "d", collection: "c", namespacePassword: "p" });
+// @ts-expect-error Alibaba's PascalCase names are not options
+void cancelUploadDocumentJob({ regionId: "r", dbInstanceId: "d", collection: "c", namespacePassword: "p", jobId: "j", JobId: "j" });
+// @ts-expect-error signing is synchronous: no provider function
+signCancelUploadDocumentJob({ credentials: async () => ({ accessKeyId: "a", accessKeySecret: "b" }), regionId: "r", dbInstanceId: "d", collection: "c", namespacePassword: "p", jobId: "j" });
+// @ts-expect-error "pending" is not a kind
+const wrongKind: GpdbErrorKind = "pending";
+void wrongKind;
+`;
+
+const CJS_USAGE = `
+import gpdb = require("gpdb-edge");
+export const f: typeof gpdb.cancelUploadDocumentJob = gpdb.cancelUploadDocumentJob;
+export const isError = (e: unknown): e is gpdb.GpdbError => e instanceof gpdb.GpdbError;
+`;
+
+test('tsc --noEmit --strict accepts the documented usage and rejects misuse (ESM and CJS)', async () => {
+  const dir = scratchProject('typescript', {
+    'usage.mts': USAGE,
+    'usage.cts': CJS_USAGE,
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [], skipLibCheck: false },
+      files: ['usage.mts', 'usage.cts'],
+    }),
+  });
+  const run = promisify(execFile)(join(BIN, 'tsc'), ['-p', 'tsconfig.json'], { cwd: dir, timeout: 120_000 });
+  const { stdout, stderr } = await run.catch((error) => assert.fail(`tsc failed:\n${error.stdout}${error.stderr}`));
+  assert.equal(stdout + stderr, '');
+});
