@@ -58,6 +58,13 @@ pub async fn cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsV
     Ok(out.into())
 }
 
+/// The module's `WebAssembly.Memory`, for tests that check memory stays flat. Not re-exported by
+/// the entry files.
+#[wasm_bindgen(js_name = __wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
 // Setting a data property on a fresh plain object cannot fail.
 pub(crate) fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
