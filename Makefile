@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build demo test test-rust test-js clean
+.PHONY: setup build demo test test-rust test-wasm test-js clean
 
 setup:
 	@bash scripts/setup.sh
@@ -13,10 +13,13 @@ build: setup
 demo: build
 	@node scripts/demo.mjs
 
-test: build test-rust test-js
+test: build test-rust test-wasm test-js
 
 test-rust:
 	cargo test
+
+test-wasm:
+	@bash scripts/test-wasm.sh
 
 test-js:
 	node --test --test-reporter=spec --test-timeout=60000 tests/mock-gpdb/ tests/package/
