@@ -307,7 +307,8 @@ impl fmt::Display for ResponseError {
             }
         }
         if !self.excerpt.is_empty() {
-            write!(f, ": {:?}", self.excerpt)?;
+            // The excerpt has no control characters left, so plain quotes are unambiguous.
+            write!(f, ": \"{}\"", self.excerpt)?;
         }
         Ok(())
     }

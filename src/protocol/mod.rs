@@ -33,6 +33,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod sign;
+mod small_sort;
 pub mod timestamp;
 
 pub use credentials::Credentials;

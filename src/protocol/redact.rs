@@ -6,6 +6,7 @@
 //! the wire is scrubbed: raw, percent-encoded once and twice, and form-encoded.
 
 use super::encode::percent_encode;
+use super::small_sort::sort_by_key;
 
 /// What secrets are replaced with.
 pub const MASK: &str = "***";
@@ -20,7 +21,7 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
         forms.extend([secret.to_string(), once, twice, form]);
     }
     // Longest first, so that a secret inside another's encoding is not half-replaced.
-    forms.sort_unstable_by_key(|form| core::cmp::Reverse(form.len()));
+    sort_by_key(&mut forms, |form| core::cmp::Reverse(form.len()));
     let mut out = text.to_owned();
     for form in &forms {
         if out.contains(form.as_str()) {

@@ -13,6 +13,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
 use super::encode::percent_encode_into;
+use super::small_sort::sort_by_key;
 
 /// Stage 1: the sorted, encoded `k=v&k=v` string over all parameters except `Signature`.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -26,14 +27,7 @@ impl CanonicalQuery {
     pub fn new(params: &[(&str, &str)]) -> Self {
         let mut sorted: Vec<&(&str, &str)> =
             params.iter().filter(|(key, _)| *key != "Signature").collect();
-        // A handful of parameters: an insertion sort is smaller in wasm than the std sort.
-        for i in 1..sorted.len() {
-            let mut j = i;
-            while j > 0 && sorted[j - 1].0 > sorted[j].0 {
-                sorted.swap(j - 1, j);
-                j -= 1;
-            }
-        }
+        sort_by_key(&mut sorted, |(key, _)| *key);
         let mut out = String::with_capacity(params.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum());
         for (i, (key, value)) in sorted.into_iter().enumerate() {
             if i > 0 {
