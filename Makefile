@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build demo test test-rust test-wasm test-js clean
+.PHONY: setup build demo test test-rust test-wasm test-fuzz test-js fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -13,7 +13,7 @@ build: setup
 demo: build
 	@node scripts/demo.mjs
 
-test: build test-rust test-wasm test-js
+test: build test-rust test-wasm test-fuzz test-js
 
 test-rust:
 	cargo test
@@ -21,8 +21,15 @@ test-rust:
 test-wasm:
 	@bash scripts/test-wasm.sh
 
+test-fuzz:
+	@bash scripts/fuzz.sh smoke
+
+# Each fuzz target for FUZZ_SECONDS (default 300).
+fuzz: setup
+	@bash scripts/fuzz.sh long $(FUZZ_SECONDS)
+
 test-js:
-	node --test --test-reporter=spec --test-timeout=60000 tests/mock-gpdb/ tests/package/
+	node --test --test-reporter=spec --test-timeout=180000 tests/mock-gpdb/ tests/package/ tests/reliability/
 
 clean:
-	rm -rf target dist .scratch
+	rm -rf target dist .scratch fuzz/target fuzz/artifacts

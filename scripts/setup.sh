@@ -22,6 +22,12 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
+# cargo-fuzz, for the fuzz smoke test and `make fuzz` (stable Rust: run with --sanitizer none).
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  say "installing cargo-fuzz (about 1 minute)"
+  cargo install cargo-fuzz
+fi
+
 # Debian's Chromium and ChromeDriver, for the browser tests.
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   say "installing chromium and chromium-driver"

@@ -110,7 +110,7 @@ pub struct InputError {
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InputProblem {
-    /// Required and absent (or `undefined`/`null`).
+    /// Required and absent (`undefined`; `null` is a wrong type).
     Missing,
     /// Empty, or only whitespace.
     Blank,

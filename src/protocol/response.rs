@@ -47,13 +47,15 @@ pub fn parse_response(http_status: u16, body: &[u8], secrets: &[&str]) -> Result
     let request_id = field(&["RequestId", "requestId"]);
     let message = field(&["Message", "message"]).unwrap_or_default();
     let code = field(&["Code", "code"]);
+    // Every field is scrubbed, not only Message: all of it is server text.
+    let scrub = |text: &str| redact(text, secrets);
     let api_error = |code: &str| {
         Error::Api(ApiError {
-            code: code.to_owned(),
-            message: redact(message, secrets),
-            request_id: request_id.map(str::to_owned),
-            host_id: field(&["HostId", "hostId"]).map(str::to_owned),
-            recommend: field(&["Recommend", "recommend"]).map(str::to_owned),
+            code: scrub(code),
+            message: scrub(message),
+            request_id: request_id.map(scrub),
+            host_id: field(&["HostId", "hostId"]).map(scrub),
+            recommend: field(&["Recommend", "recommend"]).map(scrub),
             http_status,
         })
     };

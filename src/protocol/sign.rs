@@ -86,8 +86,9 @@ pub struct Signature(String);
 impl Signature {
     /// Signs `string_to_sign` with the AccessKey secret.
     pub fn calculate(access_key_secret: &str, string_to_sign: &StringToSign) -> Self {
-        let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(&signing_key(access_key_secret))
-            .expect("HMAC accepts keys of any length");
+        let Ok(mut mac) = <Hmac<Sha1> as KeyInit>::new_from_slice(&signing_key(access_key_secret)) else {
+            unreachable!("HMAC takes keys of any length")
+        };
         mac.update(string_to_sign.0.as_bytes());
         let digest = mac.finalize().into_bytes();
         Signature(base64::engine::general_purpose::STANDARD.encode(digest))

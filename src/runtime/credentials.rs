@@ -6,7 +6,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::failure::Failure;
-use super::options::{credentials as credentials_error, read_credentials, read_time};
+use super::options::{credentials as credentials_error, read_credentials};
 use super::set;
 use crate::protocol::{Credentials, InputProblem};
 
@@ -81,13 +81,7 @@ fn validate(value: &JsValue) -> Result<(Credentials, Option<f64>), Failure> {
             super::options::wrong_type("a provider that returns a credentials object", value),
         ));
     }
-    let expiration = Reflect::get(value, &"expiration".into()).unwrap_or(JsValue::UNDEFINED);
-    let expires_at = if expiration.is_undefined() || expiration.is_null() {
-        None
-    } else {
-        Some(read_time(&expiration, "credentials.expiration", credentials_error)?)
-    };
-    Ok((read_credentials(value)?, expires_at))
+    read_credentials(value)
 }
 
 fn provider_failed(thrown: JsValue) -> Failure {

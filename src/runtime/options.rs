@@ -1,9 +1,10 @@
 //! Reading the JS options object into protocol types. Every problem names the option and
 //! echoes no value; unknown keys are errors, with a hint for Alibaba's own parameter names.
 
-use js_sys::{Array, Date, Function, JsString, Object, Reflect};
+use js_sys::{Date, Function, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::bindings::{is_array, object_keys};
 use super::credentials::CredentialsSource;
 use super::failure::Failure;
 use crate::protocol::error::InputError;
@@ -60,9 +61,9 @@ pub(crate) fn read_send(options: &JsValue) -> Result<SendCall, Failure> {
     let object = options_object(options)?;
     check_keys(&object, "", &[&OPERATION_KEYS, &SEND_KEYS], Some(&SIGN_ONLY_KEYS))?;
     let (operation, endpoint) = read_operation(&object)?;
-    let credentials = match get(&object, "credentials")? {
+    let credentials = match get(&object, "credentials", input)? {
         value if value.is_function() => CredentialsSource::Provider(value.unchecked_into::<Function>()),
-        value => CredentialsSource::Static(read_credentials(&value)?),
+        value => CredentialsSource::Static(read_credentials(&value)?.0),
     };
     Ok(SendCall {
         operation,
@@ -78,7 +79,7 @@ pub(crate) fn read_sign(options: &JsValue) -> Result<SignCall, Failure> {
     let object = options_object(options)?;
     check_keys(&object, "", &[&OPERATION_KEYS, &SEND_KEYS, &SIGN_ONLY_KEYS], None)?;
     let (operation, endpoint) = read_operation(&object)?;
-    let credentials = get(&object, "credentials")?;
+    let credentials = get(&object, "credentials", input)?;
     if credentials.is_function() {
         return Err(Error::Credentials(InputError {
             field: "credentials".into(),
@@ -90,27 +91,33 @@ pub(crate) fn read_sign(options: &JsValue) -> Result<SignCall, Failure> {
     read_signal(&object)?;
     read_timeout(&object)?;
     read_max_retries(&object)?;
-    let timestamp_ms = match get(&object, "timestamp")? {
+    let timestamp_ms = match get(&object, "timestamp", input)? {
         value if value.is_undefined() || value.is_null() => None,
         value => Some(read_time(&value, "timestamp", input)?),
     };
     let nonce = optional_string(&object, "nonce", input)?;
-    Ok(SignCall { operation, credentials: read_credentials(&credentials)?, endpoint, timestamp_ms, nonce })
+    let (credentials, _) = read_credentials(&credentials)?;
+    Ok(SignCall { operation, credentials, endpoint, timestamp_ms, nonce })
 }
 
-/// Reads a credentials object, or the environment in Node.js when it is absent.
-pub(crate) fn read_credentials(value: &JsValue) -> Result<Credentials, Failure> {
+/// Reads a credentials object (and when it expires), or the environment in Node.js when it is absent.
+pub(crate) fn read_credentials(value: &JsValue) -> Result<(Credentials, Option<f64>), Failure> {
     if value.is_undefined() || value.is_null() {
-        return read_environment_credentials();
+        return Ok((read_environment_credentials()?, None));
     }
-    let object = plain_object(value).ok_or_else(|| credentials("credentials", wrong_type("a credentials object or an async function returning one", value)))?;
+    let expected = "a credentials object or an async function returning one";
+    let object = plain_object(value, "credentials", expected, credentials)?;
     check_keys(&object, "credentials.", &[&CREDENTIAL_KEYS], None).map_err(as_credentials)?;
     let access_key_id = required_string(&object, "credentials.accessKeyId", credentials)?;
     let access_key_secret = required_string(&object, "credentials.accessKeySecret", credentials)?;
     let security_token = optional_string(&object, "credentials.securityToken", credentials)?;
+    let expiration = match get(&object, "credentials.expiration", credentials)? {
+        value if value.is_undefined() || value.is_null() => None,
+        value => Some(read_time(&value, "credentials.expiration", credentials)?),
+    };
     let found = Credentials::new(access_key_id, access_key_secret, security_token);
     found.validate()?;
-    Ok(found)
+    Ok((found, expiration))
 }
 
 fn read_environment_credentials() -> Result<Credentials, Failure> {
@@ -157,7 +164,7 @@ fn read_operation(object: &Object) -> Result<(CancelUploadDocumentJob, Endpoint)
 }
 
 fn read_signal(object: &Object) -> Result<JsValue, Failure> {
-    let value = get(object, "signal")?;
+    let value = get(object, "signal", input)?;
     if value.is_undefined() || value.is_null() {
         return Ok(JsValue::UNDEFINED);
     }
@@ -208,15 +215,30 @@ pub(crate) fn read_time(value: &JsValue, field: &'static str, error: fn(&'static
 }
 
 fn options_object(options: &JsValue) -> Result<Object, Failure> {
-    plain_object(options).ok_or_else(|| input("options", wrong_type("an options object", options)))
+    plain_object(options, "options", "an options object", input)
 }
 
-fn plain_object(value: &JsValue) -> Option<Object> {
-    (value.is_object() && !Array::is_array(value) && !value.is_function()).then(|| value.clone().unchecked_into())
+/// `value` as a plain object (not an array or a function), or the error `error(field, ...)`.
+fn plain_object(value: &JsValue, field: &'static str, expected: &'static str, error: ErrorFn) -> Result<Object, Failure> {
+    let array = is_array(value).map_err(|cause| unreadable(field, error, cause))?;
+    if value.is_object() && !array && !value.is_function() {
+        Ok(value.clone().unchecked_into())
+    } else {
+        Err(error(field, wrong_type(expected, value)))
+    }
+}
+
+type ErrorFn = fn(&'static str, InputProblem) -> Failure;
+
+// A getter, proxy trap or revoked proxy that throws: the caller's error, with its exception kept.
+fn unreadable(field: &'static str, error: ErrorFn, cause: JsValue) -> Failure {
+    Failure { cause: Some(cause), ..error(field, InputProblem::Malformed { expected: "a readable value (reading it threw)" }) }
 }
 
 fn check_keys(object: &Object, prefix: &'static str, allowed: &[&[&str]], not_here: Option<&[&str]>) -> Result<(), Failure> {
-    for key in Object::keys(object).iter() {
+    let whole = if prefix.is_empty() { "options" } else { "credentials" };
+    let keys = object_keys(object).map_err(|cause| unreadable(whole, input, cause))?;
+    for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
         if allowed.iter().any(|set| set.contains(&key.as_str())) {
             continue;
@@ -235,11 +257,10 @@ fn check_keys(object: &Object, prefix: &'static str, allowed: &[&[&str]], not_he
     Ok(())
 }
 
-fn get(object: &Object, key: &str) -> Result<JsValue, Failure> {
-    // A throwing getter is the caller's error, not ours.
-    Reflect::get(object, &key.into()).map_err(|cause| {
-        Failure::with_cause(Error::Input(InputError { field: key.to_owned().into(), problem: InputProblem::Malformed { expected: "a readable property" } }), cause)
-    })
+/// The property behind `field` (`credentials.accessKeyId` is `accessKeyId` of the credentials).
+fn get(object: &Object, field: &'static str, error: ErrorFn) -> Result<JsValue, Failure> {
+    let key = field.rsplit('.').next().unwrap_or(field);
+    Reflect::get(object, &key.into()).map_err(|cause| unreadable(field, error, cause))
 }
 
 fn string_value(value: &JsValue, field: &'static str, error: fn(&'static str, InputProblem) -> Failure) -> Result<String, Failure> {
@@ -251,7 +272,7 @@ fn string_value(value: &JsValue, field: &'static str, error: fn(&'static str, In
 }
 
 fn required_string(object: &Object, field: &'static str, error: fn(&'static str, InputProblem) -> Failure) -> Result<String, Failure> {
-    let value = get(object, property(field))?;
+    let value = get(object, field, error)?;
     if value.is_undefined() {
         return Err(error(field, InputProblem::Missing));
     }
@@ -259,20 +280,15 @@ fn required_string(object: &Object, field: &'static str, error: fn(&'static str,
 }
 
 fn optional_string(object: &Object, field: &'static str, error: fn(&'static str, InputProblem) -> Failure) -> Result<Option<String>, Failure> {
-    let value = get(object, property(field))?;
+    let value = get(object, field, error)?;
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
     string_value(&value, field, error).map(Some)
 }
 
-// `credentials.accessKeyId` is the property `accessKeyId` of the credentials object.
-fn property(field: &str) -> &str {
-    field.rsplit('.').next().unwrap_or(field)
-}
-
 fn optional_number(object: &Object, field: &'static str) -> Result<Option<f64>, Failure> {
-    let value = get(object, field)?;
+    let value = get(object, field, input)?;
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
@@ -287,10 +303,14 @@ pub(crate) fn wrong_type(expected: &'static str, value: &JsValue) -> InputProble
         "null"
     } else if value.is_undefined() {
         "undefined"
-    } else if Array::is_array(value) {
+    } else if is_array(value).unwrap_or(false) {
         "an array"
     } else if value.as_f64().is_some_and(f64::is_nan) {
         "NaN"
+    } else if value.as_f64() == Some(f64::INFINITY) {
+        "Infinity"
+    } else if value.as_f64() == Some(f64::NEG_INFINITY) {
+        "-Infinity"
     } else if value.as_f64().is_some() {
         "a number"
     } else if value.as_bool().is_some() {

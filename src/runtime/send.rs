@@ -39,7 +39,9 @@ pub(crate) fn new_nonce() -> String {
 
 fn fill_random(bytes: &mut [u8]) {
     // Without crypto.getRandomValues no nonce would be safe to send; every runtime we support has it.
-    getrandom::fill(bytes).expect("crypto.getRandomValues is available");
+    if getrandom::fill(bytes).is_err() {
+        panic!("crypto.getRandomValues is unavailable");
+    }
 }
 
 fn random_unit() -> f64 {

@@ -40,7 +40,10 @@ pub(crate) async fn fetch_once(
     timeout_ms: u32,
     secrets: &[&str],
 ) -> Result<RawResponse, Failure> {
-    let attempt = Attempt(glue.attempt_signal(caller_signal, timeout_ms));
+    // Only a signal-like object whose addEventListener throws can make this fail.
+    let attempt = Attempt(glue.attempt_signal(caller_signal, timeout_ms).map_err(|cause| {
+        Failure::with_cause(Error::Input(crate::protocol::InputError { field: "signal".into(), problem: crate::protocol::InputProblem::Malformed { expected: "an AbortSignal" } }), cause)
+    })?);
     let fault = |cause: JsValue| classify(&cause, caller_signal, &attempt.0, timeout_ms, secrets);
 
     let headers = Headers::new().map_err(fault)?;

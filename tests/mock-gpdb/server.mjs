@@ -378,7 +378,8 @@ export async function startMockGpdb(options = {}) {
 
   await new Promise((resolve, rejectListen) => {
     server.once('error', rejectListen);
-    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    // A deep accept queue: load tests open thousands of connections at once (Node's default is 511).
+    server.listen({ port: options.port ?? 0, host: '127.0.0.1', backlog: options.backlog ?? 4096 }, resolve);
   });
   mock.port = server.address().port;
   mock.url = `http://127.0.0.1:${mock.port}`;
