@@ -25,6 +25,8 @@ extern "C" {
     pub type Glue;
     #[wasm_bindgen(method, js_name = newGpdbError)]
     pub(crate) fn new_gpdb_error(this: &Glue, message: &str, fields: &Object, cause: &JsValue) -> JsValue;
+    #[wasm_bindgen(method, js_name = signedRequest)]
+    pub(crate) fn signed_request(this: &Glue, method: &str, url: &str, headers: &Object, body: &str) -> JsValue;
     #[wasm_bindgen(method, catch, js_name = attemptSignal)]
     pub(crate) fn attempt_signal(this: &Glue, caller_signal: &JsValue, timeout_ms: u32) -> Result<AttemptSignal, JsValue>;
     #[wasm_bindgen(method)]
@@ -53,4 +55,9 @@ pub(crate) fn install(glue: Glue) {
 /// Runs `f` with the glue; `None` if no entry file installed it.
 pub(crate) fn with_glue<T>(f: impl FnOnce(&Glue) -> T) -> Option<T> {
     GLUE.with(|slot| slot.borrow().as_ref().map(f))
+}
+
+/// The error for a wasm module used without the entry file that installs the glue.
+pub(crate) fn not_installed() -> crate::protocol::Error {
+    crate::protocol::Error::Network { message: "gpdb-edge was loaded without its entry file".into() }
 }

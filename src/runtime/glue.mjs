@@ -24,6 +24,12 @@ export function newGpdbError(message, fields, cause) {
   return new GpdbError(message, fields, cause);
 }
 
+// The result of signCancelUploadDocumentJob in one boundary crossing. `headers` is a template the
+// wasm built once; each caller gets its own copy.
+export function signedRequest(method, url, headers, body) {
+  return { method, url, headers: { ...headers }, body };
+}
+
 // One attempt's AbortSignal: fires when the caller's signal does, or after `timeoutMs`.
 class AttemptSignal {
   constructor(callerSignal, timeoutMs) {

@@ -34,16 +34,24 @@ pub fn sign_cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsVa
     let request =
         sign_request(&call.operation, &call.credentials, &call.endpoint, timestamp, &nonce).map_err(Failure::from)?;
 
-    let headers = Object::new();
-    for (name, value) in request.headers {
-        set(&headers, name, &value.into());
-    }
-    let out = Object::new();
-    set(&out, "method", &request.method.into());
-    set(&out, "url", &request.url.into());
-    set(&out, "headers", &headers);
-    set(&out, "body", &request.body.into());
-    Ok(out.into())
+    let glue = bindings::with_glue(Clone::clone).ok_or_else(|| Failure::from(bindings::not_installed()))?;
+    let headers = HEADERS.with(|headers| {
+        headers
+            .get_or_init(|| {
+                let template = Object::new();
+                for (name, value) in request.headers {
+                    set(&template, name, &value.into());
+                }
+                template
+            })
+            .clone()
+    });
+    Ok(glue.signed_request(request.method, &request.url, &headers, &request.body))
+}
+
+thread_local! {
+    // The headers never change: built into a JS object once, copied by the glue per call.
+    static HEADERS: std::cell::OnceCell<Object> = const { std::cell::OnceCell::new() };
 }
 
 /// Signs and sends CancelUploadDocumentJob; resolves `{ requestId, status, message }`.

@@ -58,8 +58,7 @@ fn caller_aborted(signal: &JsValue) -> Option<Failure> {
 }
 
 pub(crate) async fn send(call: SendCall) -> Result<CancelResult, Failure> {
-    let glue = with_glue(Clone::clone)
-        .ok_or_else(|| Failure::from(Error::Network { message: "gpdb-edge was loaded without its entry file".into() }))?;
+    let glue = with_glue(Clone::clone).ok_or_else(|| Failure::from(super::bindings::not_installed()))?;
     let mut attempts = 0;
     let mut retries = 0;
     let mut clock_corrected = false;
