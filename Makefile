@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build demo test test-rust test-wasm test-fuzz test-js fuzz clean
+.PHONY: setup build demo console test test-rust test-wasm test-fuzz test-js fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -12,6 +12,10 @@ build: setup
 
 demo: build
 	@node scripts/demo.mjs
+
+# The browser console behind its Worker proxy, in local workerd, with the local gpdb endpoint.
+console: build
+	@node scripts/console.mjs
 
 test: build test-rust test-wasm test-fuzz test-js
 
@@ -29,7 +33,7 @@ fuzz: setup
 	@bash scripts/fuzz.sh long $(FUZZ_SECONDS)
 
 test-js:
-	node --test --test-reporter=spec --test-timeout=180000 tests/mock-gpdb/ tests/package/ tests/reliability/
+	node --test --test-reporter=spec --test-timeout=180000 tests/mock-gpdb/ tests/package/ tests/reliability/ tests/www/
 
 clean:
 	rm -rf target dist .scratch fuzz/target fuzz/artifacts

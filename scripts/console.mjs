@@ -1,0 +1,185 @@
+// `make console`: the admin console of www/ on this machine. Installs the packed gpdb-edge into a
+// scratch project as a user would, builds the page (esbuild) and bundles the Worker (wrangler),
+// starts the local gpdb endpoint as its upstream, and runs the Worker in workerd (Miniflare) on
+// 127.0.0.1:$PORT (default 8787). Ctrl-C stops everything.
+// tests/www/ builds and starts the console with the same functions.
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { Miniflare } from 'miniflare';
+
+import { BIN, ROOT, scratchProject } from '../tests/package/harness.mjs';
+import { DEFAULTS, startMockGpdb } from '../tests/mock-gpdb/server.mjs';
+import { buildPage } from '../www/build.mjs';
+
+export const WWW = join(ROOT, 'www');
+
+/** The STS AccessKey the local endpoint knows and the Worker hands to the page in forwarding mode. Fake. */
+export const LOCAL_STS = Object.freeze({
+  accessKeyId: 'STS.NUgpdbConsoleMockKeyId',
+  accessKeySecret: 'console-sts-temporary-secret',
+  securityToken: 'console-sts-temporary-security-token',
+});
+
+/** Jobs the local endpoint starts with: each can be cancelled once. */
+export const LOCAL_JOB_IDS = Object.freeze([
+  DEFAULTS.jobId, '5b0c9a8e-1d2f-4c3b-9e7a-6f8d2c1b0a93', '9e3d7c21-6a4b-4f5e-8d9c-0b1a2c3d4e5f', 'c47f0e12-3b5a-4d69-8e70-1f2a3b4c5d6e',
+]);
+
+/** `accessKeys` for startMockGpdb: the long-lived key (signing mode) and the STS key (forwarding mode). */
+export function localAccessKeys() {
+  return {
+    [DEFAULTS.accessKeyId]: { secret: DEFAULTS.accessKeySecret },
+    [LOCAL_STS.accessKeyId]: { secret: LOCAL_STS.accessKeySecret, securityToken: LOCAL_STS.securityToken },
+  };
+}
+
+/** The Worker's env against the local endpoint: what `wrangler secret put` and [vars] give it when deployed. */
+export function localBindings({ upstream, origins }) {
+  return {
+    CONSOLE_ORIGIN: origins.join(','),
+    GPDB_UPSTREAM: upstream,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULTS.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULTS.accessKeySecret,
+    DEMO_STS_ACCESS_KEY_ID: LOCAL_STS.accessKeyId,
+    DEMO_STS_ACCESS_KEY_SECRET: LOCAL_STS.accessKeySecret,
+    DEMO_STS_SECURITY_TOKEN: LOCAL_STS.securityToken,
+  };
+}
+
+function wwwFiles() {
+  const files = { 'wrangler.toml': readFileSync(join(WWW, 'wrangler.toml')) };
+  for (const folder of ['page', 'worker']) {
+    for (const name of readdirSync(join(WWW, folder))) files[`${folder}/${name}`] = readFileSync(join(WWW, folder, name));
+  }
+  return files;
+}
+
+// The settings of www/wrangler.toml that Miniflare needs too, so the two never disagree.
+function compatibility(toml) {
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
+  const flags = JSON.parse(/^compatibility_flags\s*=\s*(\[[^\]]*\])/m.exec(toml)?.[1] ?? '[]');
+  if (!date) throw new Error('www/wrangler.toml has no compatibility_date');
+  return { compatibilityDate: date, compatibilityFlags: flags };
+}
+
+/**
+ * A scratch copy of www/ in .scratch/<name> with the packed gpdb-edge installed, its page built
+ * into public/ and its Worker bundled by `wrangler deploy --dry-run`, as a deploy would.
+ */
+export async function buildConsole(name = 'console') {
+  const dir = scratchProject(name, wwwFiles());
+  const assets = await buildPage(dir);
+  const home = join(dir, '.home');
+  mkdirSync(join(dir, '.tmp'), { recursive: true });
+  await promisify(execFile)(join(BIN, 'wrangler'), ['deploy', '--dry-run', '--outdir', 'dist'], {
+    cwd: dir,
+    timeout: 60_000,
+    env: {
+      ...process.env,
+      CI: 'true',
+      WRANGLER_SEND_METRICS: 'false',
+      // No network: no banner means no update check, and the check on a warning goes to a closed port.
+      WRANGLER_HIDE_BANNER: 'true',
+      npm_registry: 'http://127.0.0.1:9/',
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      TMPDIR: join(dir, '.tmp'),
+    },
+  }).catch((error) => {
+    throw new Error(`wrangler deploy --dry-run failed:\n${error.stdout}\n${error.stderr}`, { cause: error });
+  });
+  const out = join(dir, 'dist');
+  const emitted = readdirSync(out);
+  const js = emitted.find((f) => f.endsWith('.js'));
+  const wasm = emitted.find((f) => f.endsWith('.wasm'));
+  if (!js || !wasm) throw new Error(`wrangler emitted no .js and .wasm (got ${emitted.join(', ')})`);
+  return {
+    dir,
+    assets,
+    modules: [
+      { type: 'ESModule', path: join(out, js), contents: readFileSync(join(out, js), 'utf8') },
+      { type: 'CompiledWasm', path: join(out, wasm), contents: readFileSync(join(out, wasm)) },
+    ],
+    modulesRoot: out,
+    ...compatibility(readFileSync(join(dir, 'wrangler.toml'), 'utf8')),
+  };
+}
+
+/**
+ * Runs the built console in workerd on 127.0.0.1:`port`. Resolves `{ url, dispose }`. `quiet`
+ * drops workerd's own output (e.g. its report of an absolute request target it refused).
+ */
+export async function startConsole(built, { port, bindings, quiet = false }) {
+  const mf = new Miniflare({
+    ...(quiet && { handleRuntimeStdio: (stdout, stderr) => { stdout.resume(); stderr.resume(); } }),
+    modules: built.modules,
+    modulesRoot: built.modulesRoot,
+    compatibilityDate: built.compatibilityDate,
+    compatibilityFlags: built.compatibilityFlags,
+    bindings,
+    // As wrangler.toml's [assets] with run_worker_first = true.
+    assets: {
+      directory: built.assets,
+      binding: 'ASSETS',
+      routerConfig: { invoke_user_worker_ahead_of_assets: true, has_user_worker: true },
+    },
+    host: '127.0.0.1',
+    port,
+  });
+  const url = await mf.ready;
+  return { url: url.href.replace(/\/$/, ''), dispose: () => mf.dispose() };
+}
+
+async function main() {
+  const port = Number(process.env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a port number, not ${process.env.PORT}`);
+  console.log('console: installing the packed gpdb-edge into .scratch/console, building the page and the Worker…');
+  const built = await buildConsole('console');
+  // In this process: the mock's command line cannot declare the STS key yet.
+  const mock = await startMockGpdb({ accessKeys: localAccessKeys(), jobs: LOCAL_JOB_IDS.map((jobId) => ({ jobId })) });
+  const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  let site;
+  try {
+    site = await startConsole(built, { port, bindings: localBindings({ upstream: mock.url, origins }) });
+  } catch (error) {
+    await mock.close();
+    throw new Error(`could not start the console on 127.0.0.1:${port} (${error.message}); set PORT to use another port`, { cause: error });
+  }
+
+  const prefill = new URLSearchParams({
+    regionId: DEFAULTS.regionId, dbInstanceId: DEFAULTS.dbInstanceId, collection: DEFAULTS.collection, jobId: LOCAL_JOB_IDS[0],
+  });
+  console.log(`
+gpdb-edge console on ${site.url}/
+  signing mode     ${site.url}/?mode=signing&${prefill}
+  forwarding mode  ${site.url}/?mode=forwarding&${prefill}
+
+  namespace password  ${DEFAULTS.namespacePassword}
+  job ids             ${LOCAL_JOB_IDS.join('\n                      ')}
+  (each job can be cancelled once: cancelling it again shows the API's error and its diagnosis link)
+
+  upstream: the local gpdb endpoint at ${mock.url}; it checks every signature with the official
+  signer and logs each request below, secrets redacted. Fake credentials only.
+Ctrl-C stops everything.
+`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await site.dispose();
+    await mock.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main().catch((error) => {
+    console.error(`console: ${error.message}`);
+    process.exit(1);
+  });
+}

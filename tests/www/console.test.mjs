@@ -1,0 +1,394 @@
+// The console of www/ in Chromium, served by its Worker in workerd (Miniflare), with the local
+// gpdb endpoint as the Worker's upstream. Both modes end to end, what reaches the page, and the
+// forwarding proxy's refusals. Built from the packed tarball as a deploy would (scripts/console.mjs).
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+
+import { buildConsole, localAccessKeys, localBindings, LOCAL_STS, startConsole, WWW } from '../../scripts/console.mjs';
+import { DEFAULTS, startMockGpdb } from '../mock-gpdb/server.mjs';
+import { assertOnTheWire } from '../package/harness.mjs';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOTS = join(WWW, 'screenshots');
+const WRONG_PASSWORD = 'typed-wrong-password-7f3a';
+const REQUEST_ID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/; // the endpoint's RequestId
+const JOB = { regionId: DEFAULTS.regionId, dbInstanceId: DEFAULTS.dbInstanceId, collection: DEFAULTS.collection };
+
+let built;
+let browser;
+
+before(async () => {
+  built = await buildConsole('www-console');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+// A port for the Worker chosen before it starts: CONSOLE_ORIGIN must name it.
+async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function until(predicate, what, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** The Worker in workerd with the local endpoint as upstream; the endpoint can be stopped and restarted on its port. */
+async function startStack({ upstream } = {}) {
+  const mockOptions = { quiet: true, accessKeys: localAccessKeys(), jobs: [] };
+  const stack = { mock: upstream ? null : await startMockGpdb(mockOptions) };
+  const port = await freePort();
+  stack.site = await startConsole(built, {
+    quiet: true,
+    port,
+    bindings: localBindings({ upstream: upstream ?? stack.mock.url, origins: [`http://127.0.0.1:${port}`] }),
+  });
+  stack.restartMock = async () => {
+    stack.mock = await startMockGpdb({ ...mockOptions, port: stack.mock.port });
+  };
+  stack.close = async () => {
+    await stack.site.dispose();
+    await stack.mock?.close();
+  };
+  return stack;
+}
+
+/** What the outcome panel shows, field by field. */
+function readOutcome(page) {
+  return page.evaluate(() => {
+    const fields = {};
+    for (const node of document.querySelectorAll('#outcome [data-field]')) {
+      fields[node.dataset.field] = node.tagName === 'A' ? { href: node.getAttribute('href'), rel: node.rel, target: node.target } : node.textContent;
+    }
+    return { title: document.querySelector('#outcome h3')?.textContent, fields };
+  });
+}
+
+const historyItems = (page) => page.$$eval('#history li', (items) => items.map((li) => li.textContent));
+
+/** Fills the form and presses Cancel (or Enter in the password field); resolves once the outcome is shown. */
+async function cancelJob(page, { jobId, password = DEFAULTS.namespacePassword, withKeyboard = false, whileInFlight }) {
+  const before = (await historyItems(page)).length;
+  await page.fill('#jobId', jobId);
+  await page.fill('#namespacePassword', password);
+  if (withKeyboard) await page.press('#namespacePassword', 'Enter');
+  else await page.click('#cancel');
+  await whileInFlight?.();
+  await page.waitForFunction((n) => document.querySelectorAll('#history li').length > n, before, { timeout: 20_000 });
+  return readOutcome(page);
+}
+
+async function assertFormReady(page) {
+  assert.equal(await page.isEnabled('#cancel'), true, 'Cancel is enabled again');
+  assert.equal(await page.isDisabled('#abort'), true, 'Abort is disabled again');
+  assert.equal(await page.getAttribute('#cancel', 'aria-busy'), null);
+  assert.equal(await page.inputValue('#namespacePassword'), '', 'the password was cleared from the input');
+}
+
+for (const mode of ['signing', 'forwarding']) {
+  describe(`${mode} mode`, () => {
+    let stack;
+    let page;
+    const received = []; // every response the page got: url, content type, and headers and body as text
+    const problems = [];
+    let document; // the page's own response
+
+    before(async () => {
+      stack = await startStack();
+      page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+      page.on('response', (response) => {
+        const seen = { path: new URL(response.url()).pathname, type: response.headers()['content-type'] };
+        received.push(response.body().then(
+          (body) => ({ ...seen, text: `${JSON.stringify(response.headers())}\n${body.toString('latin1')}` }),
+          () => ({ ...seen, text: JSON.stringify(response.headers()) }), // an aborted request has no body
+        ));
+      });
+      page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+      page.on('console', (message) => {
+        // Chromium logs each 4xx/5xx answer; those are the errors these tests ask for.
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+      });
+      document = await page.goto(`${stack.site.url}/?mode=${mode}&${new URLSearchParams(JOB)}`);
+      await page.waitForFunction(() => !document.getElementById('cancel').disabled);
+    });
+
+    after(async () => {
+      await page?.close();
+      await stack?.close();
+    });
+
+    test('the page: labelled fields, the password not kept, the mode shown', async () => {
+      const unlabelled = await page.$$eval('input', (inputs) => inputs.filter((i) => !i.labels?.length).map((i) => i.id));
+      assert.deepEqual(unlabelled, []);
+      assert.equal(await page.getAttribute('#namespacePassword', 'type'), 'password');
+      assert.equal(await page.getAttribute('#namespacePassword', 'autocomplete'), 'off');
+      assert.equal(await page.getAttribute('#outcome', 'aria-live'), 'polite');
+      assert.equal(await page.getAttribute(`#mode-${mode}`, 'aria-current'), 'page');
+      assert.equal(await page.inputValue('#dbInstanceId'), DEFAULTS.dbInstanceId, 'non-secret fields come from the URL');
+      const csp = document.headers()['content-security-policy'];
+      assert.match(csp, /connect-src 'self'/, 'the page talks to its own origin only');
+      assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
+    });
+
+    test('a cancel succeeds: request id and status shown, one history entry', async () => {
+      stack.mock.addJob({ jobId: 'job-ok' });
+      const outcome = await cancelJob(page, { jobId: 'job-ok' });
+      const [sent] = stack.mock.requests;
+      assert.equal(outcome.fields.status, 'success');
+      assert.match(outcome.fields.requestId, REQUEST_ID);
+      assert.match(outcome.title, /job-ok cancelled/);
+      const history = await historyItems(page);
+      assert.equal(history.length, 1);
+      assert.match(history[0], new RegExp(`${mode}.*job-ok.*cancelled · ${outcome.fields.requestId}`));
+      await assertFormReady(page);
+      // Signing mode signs with the Worker's long-lived key; forwarding mode with the page's STS key.
+      assert.equal(sent.query.AccessKeyId, mode === 'signing' ? DEFAULTS.accessKeyId : LOCAL_STS.accessKeyId);
+      assert.equal(sent.path, '/', 'the proxy path became the upstream base');
+      if (mode === 'signing') {
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        await page.screenshot({ path: join(SCREENSHOTS, 'success.png') });
+      }
+    });
+
+    test('cancelling it again: the API error with its code, request id and diagnosis link', async () => {
+      const outcome = await cancelJob(page, { jobId: 'job-ok' });
+      assert.equal(outcome.fields.kind, 'api');
+      assert.equal(outcome.fields.code, 'UploadDocumentJob.StatusInvalid');
+      assert.equal(outcome.fields.httpStatus, '400');
+      assert.match(outcome.fields.requestId, REQUEST_ID);
+      assert.match(outcome.fields.message, /has already been cancelled/);
+      assert.match(outcome.fields.recommend.href, /^https:\/\/api\.aliyun\.com\/troubleshoot\?q=UploadDocumentJob\.StatusInvalid/);
+      assert.match(outcome.fields.recommend.rel, /\bnoopener\b/);
+      assert.equal((await historyItems(page)).length, 2);
+      await assertFormReady(page);
+      if (mode === 'signing') await page.screenshot({ path: join(SCREENSHOTS, 'error.png') });
+    });
+
+    test('a wrong namespace password (sent from the keyboard)', async () => {
+      stack.mock.addJob({ jobId: 'job-password' });
+      const outcome = await cancelJob(page, { jobId: 'job-password', password: WRONG_PASSWORD, withKeyboard: true });
+      assert.equal(outcome.fields.kind, 'api');
+      assert.equal(outcome.fields.code, 'Namespace.PasswordIncorrect');
+      assert.equal(outcome.fields.httpStatus, '403');
+      assert.match(outcome.fields.requestId, REQUEST_ID);
+      await assertFormReady(page);
+    });
+
+    test('Abort while the endpoint hangs: busy state shown, then kind aborted', async () => {
+      stack.mock.addJob({ jobId: 'job-abort' });
+      stack.mock.inject({ type: 'hang' });
+      const outcome = await cancelJob(page, {
+        jobId: 'job-abort',
+        whileInFlight: async () => {
+          await until(() => stack.mock.requests.some((r) => r.fault === 'hang'), 'the request to reach the endpoint');
+          assert.equal(await page.isDisabled('#cancel'), true);
+          assert.equal(await page.getAttribute('#cancel', 'aria-busy'), 'true');
+          assert.match(await page.textContent('#status'), /Cancelling job job-abort/);
+          await page.click('#abort');
+        },
+      });
+      assert.equal(outcome.fields.kind, 'aborted');
+      assert.equal(await page.textContent('#status'), '');
+      await assertFormReady(page);
+      assert.equal(stack.mock.jobs.get('job-abort').state, 'running', 'the job was not cancelled');
+    });
+
+    test('Escape aborts too', async () => {
+      stack.mock.addJob({ jobId: 'job-escape' });
+      stack.mock.inject({ type: 'hang' });
+      const outcome = await cancelJob(page, {
+        jobId: 'job-escape',
+        withKeyboard: true,
+        whileInFlight: async () => {
+          await until(() => stack.mock.requests.filter((r) => r.fault === 'hang').length === 2, 'the request to reach the endpoint');
+          await page.keyboard.press('Escape');
+        },
+      });
+      assert.equal(outcome.fields.kind, 'aborted');
+      await assertFormReady(page);
+    });
+
+    test('the endpoint down: a network error shown, and the page works once it is back', async () => {
+      stack.mock.addJob({ jobId: 'job-down' });
+      await stack.mock.close();
+      const outcome = await cancelJob(page, { jobId: 'job-down' });
+      if (mode === 'signing') {
+        // gpdb-edge in the Worker could not connect; the Worker reports its error.
+        assert.equal(outcome.fields.kind, 'network');
+        assert.equal(outcome.fields.code, 'NetworkError');
+        assert.equal(outcome.fields.reportedBy, 'the console\'s Worker');
+        assert.equal(outcome.fields.httpStatus, undefined);
+      } else {
+        // The page reached the proxy, which could not reach gpdb: its 502, in Alibaba's shape.
+        assert.equal(outcome.fields.kind, 'api');
+        assert.equal(outcome.fields.code, 'Proxy.UpstreamUnreachable');
+        assert.equal(outcome.fields.httpStatus, '502');
+      }
+      assert.equal(outcome.fields.retryable, 'yes');
+      await assertFormReady(page);
+
+      await stack.restartMock();
+      stack.mock.addJob({ jobId: 'job-back' });
+      const again = await cancelJob(page, { jobId: 'job-back' });
+      assert.equal(again.fields.status, 'success');
+    });
+
+    test(mode === 'signing' ? 'no key, secret or password reached the page' : 'the STS credentials reached the page, the long-lived key never did', async () => {
+      const responses = await Promise.all(received);
+      const paths = responses.map((r) => r.path);
+      const neverSeen = [DEFAULTS.accessKeySecret, DEFAULTS.accessKeyId, DEFAULTS.namespacePassword, WRONG_PASSWORD];
+      if (mode === 'signing') {
+        neverSeen.push(LOCAL_STS.accessKeySecret, LOCAL_STS.securityToken, LOCAL_STS.accessKeyId);
+        assert.ok(!paths.includes('/api/credentials'), 'no credentials were fetched');
+        assert.ok(!paths.includes('/gpdb_edge_bg.wasm'), 'nothing is signed in the page: the wasm was never loaded');
+      } else {
+        const credentials = responses.filter((r) => r.path === '/api/credentials');
+        assert.equal(credentials.length, 1, 'fetched once: gpdb-edge caches them until 5 minutes before expiration');
+        assert.ok(credentials[0].text.includes(LOCAL_STS.securityToken), 'by design, the page holds the STS token');
+        const wasm = responses.filter((r) => r.path === '/gpdb_edge_bg.wasm');
+        assert.deepEqual(wasm.map((r) => r.type), ['application/wasm'], 'the wasm is fetched once, as application/wasm');
+      }
+      for (const { path, text } of responses) {
+        for (const secret of neverSeen) {
+          for (const form of [secret, encodeURIComponent(secret)]) assert.ok(!text.includes(form), `${path} carried ${secret}`);
+        }
+      }
+      assert.ok(responses.length >= 8, `the page's responses were collected (${responses.length})`);
+      assert.deepEqual(await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]), [0, 0, '']);
+      assert.deepEqual(problems, [], 'no page errors');
+    });
+  });
+}
+
+describe('the forwarding proxy', () => {
+  let stack;
+  let lib;
+
+  before(async () => {
+    stack = await startStack();
+    lib = await import(pathToFileURL(join(built.dir, 'node_modules/gpdb-edge/node.mjs')).href);
+  });
+  after(() => stack?.close());
+
+  const proxyUrl = () => `${stack.site.url}/api/gpdb`;
+  const signed = (jobId) => lib.signCancelUploadDocumentJob({
+    ...JOB, credentials: LOCAL_STS, namespacePassword: DEFAULTS.namespacePassword, jobId, endpoint: proxyUrl(),
+  });
+
+  // node:http sends the path and headers exactly as given (fetch would normalise them). One
+  // connection per request: a refusal leaves the body unread, so workerd does not reuse it.
+  function rawRequest({ method = 'POST', path, headers = {}, body }) {
+    const { port } = new URL(stack.site.url);
+    const form = body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' };
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method, path, headers: { ...form, ...headers }, agent: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk) => { text += chunk; }).on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  test('refuses other methods, content types, hosts and paths; the endpoint sees none of them', async () => {
+    const { url, body } = signed('job-refused');
+    const query = url.slice(url.indexOf('?'));
+    const cases = [
+      [{ method: 'GET', path: `/api/gpdb${query}` }, 405, 'Proxy.MethodNotAllowed'],
+      [{ method: 'PUT', path: `/api/gpdb${query}`, body }, 405, 'Proxy.MethodNotAllowed'],
+      [{ method: 'OPTIONS', path: `/api/gpdb${query}` }, 405, 'Proxy.MethodNotAllowed'],
+      [{ path: `/api/gpdb${query}`, body, headers: { 'content-type': 'text/plain' } }, 415, 'Proxy.UnsupportedMediaType'],
+      [{ path: `/api/gpdb${query}`, body, headers: { 'content-type': 'application/json' } }, 415, 'Proxy.UnsupportedMediaType'],
+      [{ path: `/api/gpdb${query}`, body, headers: { host: 'evil.example' } }, 421, 'Console.MisdirectedRequest'],
+      [{ path: `/api/gpdb${query}`, body, headers: { 'x-forwarded-host': 'evil.example' } }, 400, 'Console.RoutingHeaderRefused'],
+      [{ path: `/api/gpdb${query}`, body, headers: { forwarded: 'host=evil.example' } }, 400, 'Console.RoutingHeaderRefused'],
+      [{ path: `/api/gpdb${query}`, body, headers: { 'x-http-method-override': 'DELETE' } }, 400, 'Console.RoutingHeaderRefused'],
+      [{ path: `/api/gpdb${query}`, body, headers: { origin: 'http://evil.example' } }, 403, 'Console.CrossOriginRefused'],
+      [{ path: `/api/gpdb/http://evil.example/${query}`, body }, 404, 'Console.NotFound'],
+      [{ path: `/api/gpdb/..%2F..%2Fevil.example${query}`, body }, 404, 'Console.NotFound'],
+      [{ path: `/api/gpdb@evil.example${query}`, body }, 404, 'Console.NotFound'],
+      [{ path: `/api/gpdb?${new URLSearchParams({ Action: 'DescribeDBInstances' })}`, body }, 403, 'Proxy.ActionNotAllowed'],
+    ];
+    for (const [request, status, code] of cases) {
+      const res = await rawRequest(request);
+      const label = `${request.method ?? 'POST'} ${request.path.slice(0, 60)} ${JSON.stringify(request.headers ?? {})}`;
+      assert.equal(res.status, status, `${label}: ${res.text}`);
+      const answer = JSON.parse(res.text);
+      assert.equal(answer.Code, code, label);
+      assert.match(answer.RequestId, REQUEST_ID, 'in Alibaba\'s error shape');
+      if (status === 405) assert.equal(res.headers.allow, 'POST');
+    }
+    // Dot segments are resolved before the Worker runs, so these are static paths (404); an
+    // absolute request target never reaches the Worker (workerd answers 500 itself).
+    for (const [path, status] of [['/api/gpdb/../../evil.example/', 404], ['//evil.example/api/gpdb', 404], ['http://evil.example/api/gpdb', 500]]) {
+      const res = await rawRequest({ path: path + query, body });
+      assert.equal(res.status, status, path);
+    }
+    assert.deepEqual(stack.mock.requests, [], 'nothing was forwarded');
+  });
+
+  test('forwards the signed request byte for byte, with cookies and authorization stripped', async () => {
+    stack.mock.addJob({ jobId: 'job-wire' });
+    const { url, headers, body } = signed('job-wire');
+    const res = await fetch(url, { method: 'POST', headers: { ...headers, cookie: 'session=console-cookie', authorization: 'Bearer console-token' }, body });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal((await res.json()).Status, 'success');
+    const [record] = stack.mock.requests;
+    assert.equal(record.path, '/');
+    assert.equal(`?${record.rawQuery}`, url.slice(url.indexOf('?')), 'the query string, byte for byte');
+    assert.equal(record.rawBody, body, 'the body, byte for byte');
+    assertOnTheWire(record, { accessKeySecret: LOCAL_STS.accessKeySecret, secrets: [DEFAULTS.namespacePassword], token: LOCAL_STS.securityToken });
+    // An allow-list: the Workers runtime adds cf-worker (the zone's name) to every subrequest.
+    assert.deepEqual(Object.keys(record.headers).sort(),
+      ['accept', 'cf-worker', 'content-length', 'content-type', 'host', 'x-acs-action', 'x-acs-version']);
+  });
+
+  test('strips cookies and unknown headers from the upstream\'s answer', async () => {
+    const seen = [];
+    const upstream = http.createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume().on('end', () => res.writeHead(200, {
+        'content-type': 'application/json', 'x-acs-request-id': 'R1', 'set-cookie': 'upstream-session=leak; Path=/', 'x-internal': 'leak',
+      }).end('{"RequestId":"R1","Status":"success","Message":"success"}'));
+    });
+    await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const site = await startStack({ upstream: `http://127.0.0.1:${upstream.address().port}` });
+    try {
+      const { url, headers, body } = lib.signCancelUploadDocumentJob({
+        ...JOB, credentials: LOCAL_STS, namespacePassword: DEFAULTS.namespacePassword, jobId: 'job-cookie', endpoint: `${site.site.url}/api/gpdb`,
+      });
+      const res = await fetch(url, { method: 'POST', headers: { ...headers, cookie: 'session=console-cookie' }, body });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('set-cookie'), null, 'no cookie reaches the browser');
+      assert.equal(res.headers.get('x-internal'), null);
+      assert.equal(res.headers.get('x-acs-request-id'), 'R1');
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0].cookie, undefined, 'no cookie reaches gpdb');
+    } finally {
+      await site.close();
+      upstream.closeAllConnections();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
+});

@@ -1,0 +1,81 @@
+// Forwarding mode, POST /api/gpdb: the page signed the request with its own short-lived STS
+// credentials; the Worker passes it to GPDB_UPSTREAM without touching what was signed. RPC
+// signature V1 covers the parameters, not the host or the path, so only the path changes: the
+// query string and the body go on byte for byte.
+import { alibabaError, json } from './responses.mjs';
+import { mediaType, readBody } from './guard.mjs';
+
+const FORM = 'application/x-www-form-urlencoded'; // the API's only request body type
+// The only operation this console sends; the proxy forwards nothing else, whatever the credentials allow.
+const ACTION = 'CancelUploadDocumentJob';
+// An allow-list both ways: cookies, authorization and every other header stay on their side.
+const REQUEST_HEADERS = ['content-type', 'accept', 'x-acs-action', 'x-acs-version'];
+const RESPONSE_HEADERS = ['content-type', 'date', 'x-acs-request-id', 'retry-after', 'x-acs-retry-after'];
+const MAX_BODY_BYTES = 16 * 1024; // the form body is five short fields
+const UPSTREAM_TIMEOUT_MS = 30_000;
+
+/** GPDB_UPSTREAM as a base URL for requests (`https://host[/path]`, no query), or `null`. */
+function upstreamBase(env) {
+  let url;
+  try {
+    url = new URL(env.GPDB_UPSTREAM);
+  } catch {
+    return null;
+  }
+  if (!['https:', 'http:'].includes(url.protocol) || url.search || url.hash || url.username || url.password) return null;
+  return `${url.origin}${url.pathname}`;
+}
+
+export async function forwardToGpdb(request, env) {
+  if (request.method !== 'POST') {
+    return alibabaError(405, 'Proxy.MethodNotAllowed', `The proxy forwards POST only, not ${request.method}.`, { allow: 'POST' });
+  }
+  if (mediaType(request.headers.get('content-type')) !== FORM) {
+    return alibabaError(415, 'Proxy.UnsupportedMediaType', `The proxy forwards ${FORM} bodies only.`);
+  }
+  const base = upstreamBase(env);
+  if (!base) return alibabaError(503, 'Proxy.NotConfigured', 'Set GPDB_UPSTREAM to the gpdb endpoint, e.g. https://gpdb.aliyuncs.com.');
+
+  // The raw query string: re-serialising the parameters could change bytes the signature covers.
+  const at = request.url.indexOf('?');
+  const query = at === -1 ? '' : request.url.slice(at);
+  if (new URLSearchParams(query).get('Action') !== ACTION) {
+    return alibabaError(403, 'Proxy.ActionNotAllowed', `The proxy forwards ${ACTION} only.`);
+  }
+  const body = await readBody(request, MAX_BODY_BYTES);
+  if (!body) return alibabaError(413, 'Proxy.PayloadTooLarge', `The request body is over ${MAX_BODY_BYTES} bytes.`);
+
+  const headers = new Headers();
+  for (const name of REQUEST_HEADERS) {
+    const value = request.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  let upstream;
+  try {
+    upstream = await fetch(base + query, {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'manual', // a redirect would name a host this proxy was not configured with
+      // The page's abort (deployed, request.signal fires when the browser goes away) ends the upstream call too.
+      signal: AbortSignal.any([request.signal, AbortSignal.timeout(UPSTREAM_TIMEOUT_MS)]),
+    });
+  } catch (error) {
+    if (request.signal.aborted) return json(499, { Code: 'Proxy.ClientClosedRequest' });
+    if (error?.name === 'TimeoutError') {
+      return alibabaError(504, 'Proxy.UpstreamTimeout', `The gpdb endpoint did not answer within ${UPSTREAM_TIMEOUT_MS / 1000} s.`);
+    }
+    return alibabaError(502, 'Proxy.UpstreamUnreachable', 'The console\'s proxy could not reach the gpdb endpoint.');
+  }
+  if (upstream.status >= 300 && upstream.status < 400) {
+    await upstream.body?.cancel();
+    return alibabaError(502, 'Proxy.UpstreamRedirect', 'The gpdb endpoint answered with a redirect, which the proxy does not follow.');
+  }
+
+  const returned = new Headers({ 'cache-control': 'no-store' });
+  for (const name of RESPONSE_HEADERS) {
+    const value = upstream.headers.get(name);
+    if (value !== null) returned.set(name, value);
+  }
+  return new Response(upstream.body, { status: upstream.status, headers: returned });
+}
