@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build demo console test test-rust test-wasm test-fuzz test-js fuzz clean
+.PHONY: setup build demo console bench test test-rust test-wasm test-fuzz test-js test-bench fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -17,13 +17,21 @@ demo: build
 console: build
 	@node scripts/console.mjs
 
-test: build test-rust test-wasm test-fuzz test-js
+test: build test-rust test-wasm test-fuzz test-js test-bench
 
 test-rust:
 	cargo test
 
 test-wasm:
 	@bash scripts/test-wasm.sh
+
+# Side by side with the official signer and client; prints the README's Performance table.
+bench: build
+	@node bench/run.mjs
+
+# One iteration of every measurement, no timing assertions: keeps the bench from rotting.
+test-bench:
+	@node bench/run.mjs --quick
 
 test-fuzz:
 	@bash scripts/fuzz.sh smoke

@@ -1,0 +1,37 @@
+// Run by memory.mjs in a fresh `node --expose-gc` process:
+//   memory-child.mjs gpdb-edge <project dir> <calls>   or   memory-child.mjs official - <calls>
+// Prints { before, after } with the process RSS and, for gpdb-edge, the wasm linear memory.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+import { SIGN_OPTIONS } from '../params.mjs';
+
+const [which, projectDir, callsArg] = process.argv.slice(2);
+const calls = Number(callsArg);
+
+let sign;
+let wasmMemory = () => null;
+if (which === 'gpdb-edge') {
+  const require = createRequire(join(projectDir, 'package.json'));
+  const entry = require.resolve('gpdb-edge'); // node.cjs, through the exports map
+  const lib = require(entry);
+  // By absolute path: the same module instance node.cjs required, so the same wasm memory.
+  const bindings = require(join(dirname(entry), 'gpdb_edge_node.cjs'));
+  sign = () => lib.signCancelUploadDocumentJob(SIGN_OPTIONS);
+  wasmMemory = () => bindings.__wasmMemory().buffer.byteLength;
+} else {
+  const { signWithOpenApiUtil } = await import('../signers/official.mjs');
+  sign = () => signWithOpenApiUtil(SIGN_OPTIONS);
+}
+
+const snapshot = () => {
+  globalThis.gc();
+  return { rss: process.memoryUsage.rss(), heapUsed: process.memoryUsage().heapUsed, wasm: wasmMemory() };
+};
+
+const before = snapshot();
+let sink = 0;
+for (let i = 0; i < calls; i++) sink += sign().url.length;
+const after = snapshot();
+if (!sink) throw new Error('nothing signed');
+process.stdout.write(JSON.stringify({ before, after }));

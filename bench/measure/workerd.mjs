@@ -1,0 +1,94 @@
+// 6a. µs per sign call inside workerd (Miniflare). workerd may hold its clocks still while a
+// request runs without I/O (Spectre mitigation), so the worker's own clock is not trusted alone:
+// the loop's time is taken from outside, as the dispatchFetch round trip for several batch sizes,
+// and the slope of a least-squares line through (batch size, median round trip) is the time per
+// call; the dispatch overhead is the intercept and drops out. What the worker's Date.now() saw is
+// reported next to it as a cross-check.
+import assert from 'node:assert/strict';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Miniflare } from 'miniflare';
+
+import { ACCESS_KEY_SECRET, SIGN_OPTIONS } from '../params.mjs';
+import { officialSignerAgrees } from '../signers/official.mjs';
+import { fitLine, median } from '../stats.mjs';
+
+const COMPATIBILITY_DATE = '2025-09-01';
+
+// The package's own workerd entry (what wrangler resolves with the `workerd` condition), imported
+// by relative path so that Miniflare collects it, its glue and its .wasm as modules.
+const WORKER = `
+import { signCancelUploadDocumentJob } from './node_modules/gpdb-edge/workerd.mjs';
+import { signWithWebCrypto } from './bench-webcrypto.mjs';
+import { SIGN_OPTIONS } from './bench-params.mjs';
+
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    const n = Number(url.searchParams.get('n'));
+    const impl = url.searchParams.get('impl');
+    const clockBefore = Date.now();
+    let last = null;
+    if (impl === 'wasm') for (let i = 0; i < n; i++) last = signCancelUploadDocumentJob(SIGN_OPTIONS);
+    else for (let i = 0; i < n; i++) last = await signWithWebCrypto(SIGN_OPTIONS);
+    return Response.json({ n, clockAdvancedMs: Date.now() - clockBefore, last });
+  },
+};
+`;
+
+export async function measureWorkerd({ gpdbEdgeDir, quick }) {
+  writeFileSync(join(gpdbEdgeDir, 'bench-worker.mjs'), WORKER);
+  copyFileSync(fileURLToPath(new URL('../signers/webcrypto.mjs', import.meta.url)), join(gpdbEdgeDir, 'bench-webcrypto.mjs'));
+  copyFileSync(fileURLToPath(new URL('../params.mjs', import.meta.url)), join(gpdbEdgeDir, 'bench-params.mjs'));
+
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(gpdbEdgeDir, 'bench-worker.mjs'),
+    modulesRoot: gpdbEdgeDir,
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: COMPATIBILITY_DATE,
+  });
+  try {
+    await mf.ready;
+    const batch = async (impl, n) => {
+      const start = performance.now();
+      const res = await mf.dispatchFetch(`http://bench.local/?impl=${impl}&n=${n}`);
+      const text = await res.text();
+      const ms = performance.now() - start;
+      assert.equal(res.status, 200, text);
+      return { ms, ...JSON.parse(text) };
+    };
+
+    const sizes = quick ? [1, 20] : [1_000, 4_000, 16_000];
+    const reps = quick ? 1 : 5;
+    const result = { sizes, reps, usPerCall: {}, interceptMs: {}, medianMs: {}, insideClockUsPerCall: {} };
+    for (const impl of ['wasm', 'webCrypto']) {
+      // Warm-up: the first thousands of calls run in V8's baseline tiers, several times slower.
+      for (let i = 0; i < (quick ? 1 : 3); i++) await batch(impl, quick ? 5 : 4_000);
+      const { last } = await batch(impl, 1);
+      assert.ok(officialSignerAgrees(last, ACCESS_KEY_SECRET), `workerd ${impl}: the official signer agrees`);
+      assert.equal(new URL(last.url).searchParams.get('DBInstanceId'), SIGN_OPTIONS.dbInstanceId);
+      const samples = Object.fromEntries(sizes.map((n) => [n, []]));
+      let inside = { ms: 0, n: 0 };
+      for (let rep = 0; rep < reps; rep++) {
+        for (const n of sizes) {
+          const { ms, clockAdvancedMs } = await batch(impl, n);
+          samples[n].push(ms);
+          inside = { ms: inside.ms + clockAdvancedMs, n: inside.n + n };
+        }
+      }
+      const medians = sizes.map((n) => [n, median(samples[n])]);
+      const { slope, intercept } = fitLine(medians);
+      const name = impl === 'wasm' ? 'gpdbEdge' : 'webCrypto';
+      result.usPerCall[name] = slope * 1000;
+      result.interceptMs[name] = intercept;
+      result.medianMs[name] = Object.fromEntries(medians);
+      // 0 where workerd froze Date.now() over the loop.
+      result.insideClockUsPerCall[name] = (inside.ms / inside.n) * 1000;
+    }
+    return result;
+  } finally {
+    await mf.dispose();
+  }
+}
