@@ -99,8 +99,17 @@ pub(crate) fn check_text_up_to(field: &'static str, value: &str, max: usize) -> 
     if value.len() > max {
         return Err(Error::input(field, InputProblem::TooLong { len: value.len(), max }));
     }
-    if let Some(index) = value.chars().position(char::is_control) {
+    if has_control_byte(value.as_bytes()) {
+        let index = value.chars().position(char::is_control).unwrap_or_default();
         return Err(Error::input(field, InputProblem::ControlCharacter { index }));
     }
     Ok(())
+}
+
+// C0 (below 0x20), DEL, and C1 (U+0080..=U+009F, encoded C2 80..=C2 9F): `char::is_control`,
+// checked on bytes because this runs for every value of every request.
+fn has_control_byte(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b < 0x20 || b == 0x7F || (b == 0xC2 && bytes.get(i + 1).is_some_and(|next| (0x80..=0x9F).contains(next)))
+    })
 }

@@ -13,18 +13,18 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = fetch)]
     pub(crate) fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
 
-    // Both throw for a revoked Proxy, and Object.keys for a Proxy whose ownKeys trap throws:
-    // caught, so that such options become a GpdbError instead of an exception inside the wasm.
+    // Throws for a revoked Proxy: caught, so that such options become a GpdbError instead of an
+    // exception inside the wasm (as glue.unknownKey is, for a Proxy whose ownKeys trap throws).
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     pub(crate) fn is_array(value: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    pub(crate) fn object_keys(object: &Object) -> Result<js_sys::Array, JsValue>;
 
     /// `glue.mjs`, as handed over by the entry file.
     #[derive(Clone)]
     pub type Glue;
     #[wasm_bindgen(method, js_name = newGpdbError)]
     pub(crate) fn new_gpdb_error(this: &Glue, message: &str, fields: &Object, cause: &JsValue) -> JsValue;
+    #[wasm_bindgen(method, catch, js_name = unknownKey)]
+    pub(crate) fn unknown_key(this: &Glue, object: &Object, allowed: &js_sys::Set) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, js_name = signedRequest)]
     pub(crate) fn signed_request(this: &Glue, method: &str, url: &str, headers: &Object, body: &str) -> JsValue;
     #[wasm_bindgen(method, catch, js_name = attemptSignal)]

@@ -24,6 +24,13 @@ export function newGpdbError(message, fields, cause) {
   return new GpdbError(message, fields, cause);
 }
 
+// The first own key of `object` that `allowed` (a Set) lacks, or undefined. One call instead of a
+// boundary crossing per key.
+export function unknownKey(object, allowed) {
+  for (const key of Object.keys(object)) if (!allowed.has(key)) return key;
+  return undefined;
+}
+
 // The result of signCancelUploadDocumentJob in one boundary crossing. `headers` is a template the
 // wasm built once; each caller gets its own copy.
 export function signedRequest(method, url, headers, body) {

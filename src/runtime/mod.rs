@@ -74,6 +74,28 @@ pub fn wasm_memory() -> JsValue {
 }
 
 // Setting a data property on a fresh plain object cannot fail.
-pub(crate) fn set(target: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+pub(crate) fn set(target: &Object, key: &'static str, value: &JsValue) {
+    let _ = Reflect::set(target, &name(key), value);
+}
+
+/// A property name as a JS string, made once: the same two dozen names are used on every call,
+/// and making a JS string from wasm memory each time was a measurable share of a signature.
+pub(crate) fn name(key: &'static str) -> JsValue {
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        // Keys are string literals: look them up by address, and by text only when that fails.
+        let found = names.iter().find(|(known, _)| core::ptr::eq(*known, key)).or_else(|| names.iter().find(|(known, _)| *known == key));
+        match found {
+            Some((_, value)) => value.clone(),
+            None => {
+                let value = JsValue::from_str(key);
+                names.push((key, value.clone()));
+                value
+            }
+        }
+    })
+}
+
+thread_local! {
+    static NAMES: std::cell::RefCell<Vec<(&'static str, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
 }

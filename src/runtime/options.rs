@@ -4,7 +4,7 @@
 use js_sys::{Date, Function, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::bindings::{is_array, object_keys};
+use super::bindings::{is_array, with_glue};
 use super::credentials::CredentialsSource;
 use super::failure::Failure;
 use crate::protocol::error::InputError;
@@ -59,7 +59,7 @@ const HINTS: [(&str, &str); 12] = [
 
 pub(crate) fn read_send(options: &JsValue) -> Result<SendCall, Failure> {
     let object = options_object(options)?;
-    check_keys(&object, "", &[&OPERATION_KEYS, &SEND_KEYS], Some(&SIGN_ONLY_KEYS))?;
+    check_keys(&object, Keys::Send)?;
     let (operation, endpoint) = read_operation(&object)?;
     let credentials = match get(&object, "credentials", input)? {
         value if value.is_function() => CredentialsSource::Provider(value.unchecked_into::<Function>()),
@@ -77,7 +77,7 @@ pub(crate) fn read_send(options: &JsValue) -> Result<SendCall, Failure> {
 
 pub(crate) fn read_sign(options: &JsValue) -> Result<SignCall, Failure> {
     let object = options_object(options)?;
-    check_keys(&object, "", &[&OPERATION_KEYS, &SEND_KEYS, &SIGN_ONLY_KEYS], None)?;
+    check_keys(&object, Keys::Sign)?;
     let (operation, endpoint) = read_operation(&object)?;
     let credentials = get(&object, "credentials", input)?;
     if credentials.is_function() {
@@ -107,7 +107,7 @@ pub(crate) fn read_credentials(value: &JsValue) -> Result<(Credentials, Option<f
     }
     let expected = "a credentials object or an async function returning one";
     let object = plain_object(value, "credentials", expected, credentials)?;
-    check_keys(&object, "credentials.", &[&CREDENTIAL_KEYS], None).map_err(as_credentials)?;
+    check_keys(&object, Keys::Credentials).map_err(as_credentials)?;
     let access_key_id = required_string(&object, "credentials.accessKeyId", credentials)?;
     let access_key_secret = required_string(&object, "credentials.accessKeySecret", credentials)?;
     let security_token = optional_string(&object, "credentials.securityToken", credentials)?;
@@ -235,40 +235,80 @@ fn unreadable(field: &'static str, error: ErrorFn, cause: JsValue) -> Failure {
     Failure { cause: Some(cause), ..error(field, InputProblem::Malformed { expected: "a readable value (reading it threw)" }) }
 }
 
-fn check_keys(object: &Object, prefix: &'static str, allowed: &[&[&str]], not_here: Option<&[&str]>) -> Result<(), Failure> {
-    let whole = if prefix.is_empty() { "options" } else { "credentials" };
-    let keys = object_keys(object).map_err(|cause| unreadable(whole, input, cause))?;
-    for key in keys.iter() {
-        let key = key.as_string().unwrap_or_default();
-        if allowed.iter().any(|set| set.contains(&key.as_str())) {
-            continue;
+/// Which object's keys are checked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keys {
+    Send,
+    Sign,
+    Credentials,
+}
+
+impl Keys {
+    fn allowed(self) -> &'static [&'static [&'static str]] {
+        match self {
+            Keys::Send => &[&OPERATION_KEYS, &SEND_KEYS],
+            Keys::Sign => &[&OPERATION_KEYS, &SEND_KEYS, &SIGN_ONLY_KEYS],
+            Keys::Credentials => &[&CREDENTIAL_KEYS],
         }
-        if not_here.is_some_and(|keys| keys.contains(&key.as_str())) {
-            return Err(input_named(key, InputProblem::Malformed {
-                expected: "no timestamp or nonce here: every attempt is signed afresh (they are options of signCancelUploadDocumentJob)",
-            }));
-        }
-        // ASCII folding: the names are ASCII, and Unicode case tables would add 12 KB to the wasm.
-        let folded: String = key.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect();
-        let did_you_mean = HINTS.iter().find(|(alias, _)| *alias == folded).map(|(_, name)| *name);
-        let did_you_mean = did_you_mean.map(|name| name.strip_prefix(prefix).unwrap_or(name));
-        return Err(input_named(format!("{prefix}{key}"), InputProblem::UnknownOption { did_you_mean }));
     }
-    Ok(())
+
+    /// How an unknown key is named in the error: `JobId`, or `credentials.AccessKeySecret`.
+    fn prefix(self) -> &'static str {
+        if self == Keys::Credentials { "credentials." } else { "" }
+    }
+}
+
+fn check_keys(object: &Object, keys: Keys) -> Result<(), Failure> {
+    let prefix = keys.prefix();
+    let whole = if prefix.is_empty() { "options" } else { "credentials" };
+    // The allowed names as a JS Set, built once and kept.
+    let set = ALLOWED.with(|sets| {
+        let mut sets = sets.borrow_mut();
+        if let Some((_, set)) = sets.iter().find(|(known, _)| *known == keys) {
+            return set.clone();
+        }
+        let set = js_sys::Set::new(&JsValue::UNDEFINED);
+        for key in keys.allowed().iter().flat_map(|names| names.iter()) {
+            set.add(&JsValue::from_str(key));
+        }
+        sets.push((keys, set.clone()));
+        set
+    });
+    let unknown = with_glue(|glue| glue.unknown_key(object, &set))
+        .unwrap_or(Ok(JsValue::UNDEFINED))
+        .map_err(|cause| unreadable(whole, input, cause))?;
+    let Some(key) = unknown.as_string() else { return Ok(()) };
+    if keys == Keys::Send && SIGN_ONLY_KEYS.contains(&key.as_str()) {
+        return Err(input_named(key, InputProblem::Malformed {
+            expected: "no timestamp or nonce here: every attempt is signed afresh (they are options of signCancelUploadDocumentJob)",
+        }));
+    }
+    // ASCII folding: the names are ASCII, and Unicode case tables would add 12 KB to the wasm.
+    let folded: String = key.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect();
+    let did_you_mean = HINTS.iter().find(|(alias, _)| *alias == folded).map(|(_, name)| *name);
+    let did_you_mean = did_you_mean.map(|name| name.strip_prefix(prefix).unwrap_or(name));
+    Err(input_named(format!("{prefix}{key}"), InputProblem::UnknownOption { did_you_mean }))
+}
+
+thread_local! {
+    // The allowed-key Sets, one per Keys.
+    static ALLOWED: std::cell::RefCell<Vec<(Keys, js_sys::Set)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The property behind `field` (`credentials.accessKeyId` is `accessKeyId` of the credentials).
 fn get(object: &Object, field: &'static str, error: ErrorFn) -> Result<JsValue, Failure> {
     let key = field.rsplit('.').next().unwrap_or(field);
-    Reflect::get(object, &key.into()).map_err(|cause| unreadable(field, error, cause))
+    Reflect::get(object, &super::name(key)).map_err(|cause| unreadable(field, error, cause))
 }
 
 fn string_value(value: &JsValue, field: &'static str, error: fn(&'static str, InputProblem) -> Failure) -> Result<String, Failure> {
-    match value.dyn_ref::<JsString>() {
-        Some(text) if !text.is_valid_utf16() => Err(error(field, InputProblem::LoneSurrogate)),
-        Some(text) => Ok(String::from(text)),
-        None => Err(error(field, wrong_type("a string", value))),
+    let Some(text) = value.as_string() else { return Err(error(field, wrong_type("a string", value))) };
+    // The conversion turns a lone surrogate into U+FFFD; only then is the (slow, per code unit)
+    // exact check worth making.
+    if text.contains('\u{FFFD}') && !value.unchecked_ref::<JsString>().is_valid_utf16() {
+        return Err(error(field, InputProblem::LoneSurrogate));
     }
+    Ok(text)
 }
 
 fn required_string(object: &Object, field: &'static str, error: fn(&'static str, InputProblem) -> Failure) -> Result<String, Failure> {

@@ -38,10 +38,28 @@ pub(crate) fn new_nonce() -> String {
 }
 
 fn fill_random(bytes: &mut [u8]) {
-    // Without crypto.getRandomValues no nonce would be safe to send; every runtime we support has it.
-    if getrandom::fill(bytes).is_err() {
-        panic!("crypto.getRandomValues is unavailable");
-    }
+    // crypto.getRandomValues costs microseconds a call: draw 1 KiB at a time and hand it out.
+    RANDOM_POOL.with(|pool| {
+        let mut pool = pool.borrow_mut();
+        let (buffer, used) = &mut *pool;
+        for byte in bytes.iter_mut() {
+            if *used == buffer.len() {
+                // Without crypto.getRandomValues no nonce would be safe to send; every runtime we
+                // support has it.
+                if getrandom::fill(buffer).is_err() {
+                    panic!("crypto.getRandomValues is unavailable");
+                }
+                *used = 0;
+            }
+            *byte = buffer[*used];
+            *used += 1;
+        }
+    });
+}
+
+thread_local! {
+    // Random bytes not handed out yet, and how many of the buffer have been.
+    static RANDOM_POOL: std::cell::RefCell<([u8; 1024], usize)> = const { std::cell::RefCell::new(([0; 1024], 1024)) };
 }
 
 fn random_unit() -> f64 {
