@@ -14,8 +14,8 @@ cargo build --release --target wasm32-unknown-unknown --quiet
 # 2. wasm-opt once (npm binaryen; Debian's binaryen 108 produces modules that fail to instantiate).
 node_modules/.bin/wasm-opt -Oz target/wasm32-unknown-unknown/release/gpdb_edge.wasm -o "$out/gpdb_edge.wasm"
 # 3. wasm-bindgen once per target; the _bg.wasm is the same for both.
-wasm-bindgen --target web --no-typescript --out-dir "$out/web" "$out/gpdb_edge.wasm"
-wasm-bindgen --target nodejs --no-typescript --out-dir "$out/node" "$out/gpdb_edge.wasm"
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$out/web" "$out/gpdb_edge.wasm"
+wasm-bindgen --target nodejs --no-typescript --remove-name-section --remove-producers-section --out-dir "$out/node" "$out/gpdb_edge.wasm"
 cmp -s "$out/web/gpdb_edge_bg.wasm" "$out/node/gpdb_edge_bg.wasm" || { echo "build: the targets' wasm differ" >&2; exit 1; }
 
 # 4. Assemble dist/.
