@@ -3,14 +3,12 @@
 // starts the local gpdb endpoint as its upstream, and runs the Worker in workerd (Miniflare) on
 // 127.0.0.1:$PORT (default 8787). Ctrl-C stops everything.
 // tests/www/ builds and starts the console with the same functions.
-import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
 
-import { BIN, ROOT, scratchProject } from '../tests/package/harness.mjs';
+import { ROOT, scratchProject, wranglerBundle } from '../tests/package/harness.mjs';
 import { DEFAULTS, startMockGpdb } from '../tests/mock-gpdb/server.mjs';
 import { buildPage } from '../www/build.mjs';
 
@@ -72,30 +70,7 @@ function compatibility(toml) {
 export async function buildConsole(name = 'console') {
   const dir = scratchProject(name, wwwFiles());
   const assets = await buildPage(dir);
-  const home = join(dir, '.home');
-  mkdirSync(join(dir, '.tmp'), { recursive: true });
-  await promisify(execFile)(join(BIN, 'wrangler'), ['deploy', '--dry-run', '--outdir', 'dist'], {
-    cwd: dir,
-    timeout: 60_000,
-    env: {
-      ...process.env,
-      CI: 'true',
-      WRANGLER_SEND_METRICS: 'false',
-      // No network: no banner means no update check, and the check on a warning goes to a closed port.
-      WRANGLER_HIDE_BANNER: 'true',
-      npm_registry: 'http://127.0.0.1:9/',
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      TMPDIR: join(dir, '.tmp'),
-    },
-  }).catch((error) => {
-    throw new Error(`wrangler deploy --dry-run failed:\n${error.stdout}\n${error.stderr}`, { cause: error });
-  });
-  const out = join(dir, 'dist');
-  const emitted = readdirSync(out);
-  const js = emitted.find((f) => f.endsWith('.js'));
-  const wasm = emitted.find((f) => f.endsWith('.wasm'));
-  if (!js || !wasm) throw new Error(`wrangler emitted no .js and .wasm (got ${emitted.join(', ')})`);
+  const { out, jsName: js, wasmName: wasm } = await wranglerBundle(dir);
   return {
     dir,
     assets,

@@ -7,11 +7,9 @@ import http from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 
-import { assertScenario, BIN, ROOT, scratchProject, startMockGpdb } from './harness.mjs';
+import { assertScenario, BIN, launchChromium, ROOT, scratchProject, startMockGpdb } from './harness.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -93,11 +91,7 @@ before(async () => {
 
   site = await serveStatic(dist);
   mock = await startMockGpdb({ quiet: true, cors: site.origin });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

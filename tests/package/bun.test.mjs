@@ -7,10 +7,8 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { assertOnTheWire, assertScenario, BIN, DEFAULTS, ROOT, scratchProject, startMockGpdb } from './harness.mjs';
+import { assertScenario, assertSignedWithEnvironmentKey, BIN, DEFAULTS, ENV_KEY, ROOT, scratchProject, startMockGpdb } from './harness.mjs';
 
-// A second key pair, known to the endpoint, that only the environment carries.
-const ENV_KEY = { id: 'LTAI5tMockEnvironmentKey', secret: 'mock-environment-key-secret' };
 const ENV_NAMES = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN'];
 
 let dir;
@@ -91,12 +89,7 @@ test('credentials omitted: read from ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET in the e
   mock.reset();
   mock.addJob({ jobId: 'job-env' });
   const { result, error } = await bun('env.mjs', { ALIBABA_CLOUD_ACCESS_KEY_ID: ENV_KEY.id, ALIBABA_CLOUD_ACCESS_KEY_SECRET: ENV_KEY.secret });
-  assert.equal(error, undefined);
-  assert.deepEqual({ ...result, requestId: 'R' }, { requestId: 'R', status: 'success', message: 'success' });
-  const [record] = mock.requests.filter((r) => r.method === 'POST');
-  assert.equal(record.query.AccessKeyId, ENV_KEY.id);
-  assert.equal(record.form.JobId, 'job-env');
-  assertOnTheWire(record, { accessKeySecret: ENV_KEY.secret, secrets: [ENV_KEY.secret, DEFAULTS.namespacePassword] });
+  assertSignedWithEnvironmentKey(mock, { result, error }, 'job-env');
 });
 
 test('credentials omitted and absent from the environment: a credentials error, and nothing is sent', async () => {

@@ -7,10 +7,8 @@ import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { assertOnTheWire, assertScenario, BIN, DEFAULTS, ROOT, scratchProject, startMockGpdb } from './harness.mjs';
+import { assertScenario, assertSignedWithEnvironmentKey, BIN, DEFAULTS, ENV_KEY, ROOT, scratchProject, startMockGpdb } from './harness.mjs';
 
-// A second key pair, known to the endpoint, that only the environment carries.
-const ENV_KEY = { id: 'LTAI5tMockEnvironmentKey', secret: 'mock-environment-key-secret' };
 const ENV_NAMES = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN'];
 
 let dir;
@@ -79,12 +77,7 @@ test('credentials omitted: read from process.env when --allow-env grants the thr
   mock.addJob({ jobId: 'job-env' });
   const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: ENV_KEY.id, ALIBABA_CLOUD_ACCESS_KEY_SECRET: ENV_KEY.secret };
   const { result, error } = await deno('env.mjs', [`--allow-env=${ENV_NAMES.join(',')}`], env);
-  assert.equal(error, undefined);
-  assert.deepEqual({ ...result, requestId: 'R' }, { requestId: 'R', status: 'success', message: 'success' });
-  const [record] = mock.requests.filter((r) => r.method === 'POST');
-  assert.equal(record.query.AccessKeyId, ENV_KEY.id);
-  assert.equal(record.form.JobId, 'job-env');
-  assertOnTheWire(record, { accessKeySecret: ENV_KEY.secret, secrets: [ENV_KEY.secret, DEFAULTS.namespacePassword] });
+  assertSignedWithEnvironmentKey(mock, { result, error }, 'job-env');
 });
 
 test('credentials omitted without --allow-env: a credentials error, and nothing is sent', async () => {

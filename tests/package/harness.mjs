@@ -1,9 +1,10 @@
 // Shared by the package tests: install the packed tarball into a scratch project exactly as a
 // user would, start the local gpdb endpoint, and assert what each runtime put on the wire.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +40,64 @@ export function scratchProject(name, files = {}, { type = 'module' } = {}) {
   }
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--silent', tarball()], { cwd: dir, stdio: 'inherit' });
   return dir;
+}
+
+/**
+ * Bundles the Worker in `dir` as a deploy would (`wrangler deploy --dry-run --outdir dist`, so the
+ * `workerd` condition resolves) and returns the emitted `{ out, jsName, wasmName, js, wasm }`.
+ * Asynchronous: a local endpoint in this process must keep answering meanwhile.
+ */
+export async function wranglerBundle(dir) {
+  const home = join(dir, '.home');
+  mkdirSync(join(dir, '.tmp'), { recursive: true });
+  await promisify(execFile)(join(BIN, 'wrangler'), ['deploy', '--dry-run', '--outdir', 'dist'], {
+    cwd: dir,
+    timeout: 60_000,
+    env: {
+      ...process.env,
+      CI: 'true',
+      WRANGLER_SEND_METRICS: 'false',
+      // No network: hiding the banner skips its update check, and the check wrangler still makes
+      // on a warning or an error reads the registry from rc('npm'), sent here to a closed port.
+      WRANGLER_HIDE_BANNER: 'true',
+      npm_registry: 'http://127.0.0.1:9/',
+      // Wrangler's config, logs and update-check cache stay in the scratch project.
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      TMPDIR: join(dir, '.tmp'),
+    },
+  }).catch((error) => {
+    throw new Error(`wrangler deploy --dry-run failed:\n${error.stdout}\n${error.stderr}`, { cause: error });
+  });
+  const out = join(dir, 'dist');
+  const files = readdirSync(out);
+  const jsName = files.find((f) => f.endsWith('.js'));
+  const wasmName = files.find((f) => f.endsWith('.wasm'));
+  if (!jsName || !wasmName) throw new Error(`wrangler emitted no .js and .wasm (got ${files.join(', ')})`);
+  return { out, jsName, wasmName, js: readFileSync(join(out, jsName), 'utf8'), wasm: readFileSync(join(out, wasmName)) };
+}
+
+/** Debian's Chromium, headless, with the flags this sandbox needs (root, no GPU, no network). */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A second key pair, known to the endpoint, that only a child's environment carries. */
+export const ENV_KEY = { id: 'LTAI5tMockEnvironmentKey', secret: 'mock-environment-key-secret' };
+
+/** A call made with credentials from the environment succeeded, signed with ENV_KEY. */
+export function assertSignedWithEnvironmentKey(mock, { result, error }, jobId) {
+  assert.equal(error, undefined);
+  assert.deepEqual({ ...result, requestId: 'R' }, { requestId: 'R', status: 'success', message: 'success' });
+  const [record] = mock.requests.filter((r) => r.method === 'POST');
+  assert.equal(record.query.AccessKeyId, ENV_KEY.id);
+  assert.equal(record.form.JobId, jobId);
+  assertOnTheWire(record, { accessKeySecret: ENV_KEY.secret, secrets: [ENV_KEY.secret, SECRETS.namespacePassword] });
 }
 
 const FORM_KEYS = ['Collection', 'JobId', 'Namespace', 'NamespacePassword'];

@@ -1,14 +1,12 @@
 // Cloudflare Workers: a Worker that imports the installed package, bundled by `wrangler deploy
 // --dry-run` as a user would deploy it, then run in real workerd through Miniflare.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { Miniflare } from 'miniflare';
 
-import { assertScenario, BIN, ROOT, scratchProject, startMockGpdb } from './harness.mjs';
+import { assertScenario, ROOT, scratchProject, startMockGpdb, wranglerBundle } from './harness.mjs';
 
 const COMPATIBILITY_DATE = '2025-09-01';
 
@@ -44,39 +42,13 @@ before(async () => {
   copyFileSync(join(ROOT, 'tests/package/scenario.mjs'), join(dir, 'src/scenario.mjs'));
   mock = await startMockGpdb({ quiet: true });
 
-  const home = join(dir, '.home');
-  mkdirSync(join(dir, '.tmp'), { recursive: true });
-  await promisify(execFile)(join(BIN, 'wrangler'), ['deploy', '--dry-run', '--outdir', 'dist'], {
-    cwd: dir,
-    timeout: 60_000,
-    env: {
-      ...process.env,
-      CI: 'true',
-      WRANGLER_SEND_METRICS: 'false',
-      // No network: hiding the banner skips its update check, and the check wrangler still makes
-      // on a warning or an error reads the registry from rc('npm'), sent here to a closed port.
-      WRANGLER_HIDE_BANNER: 'true',
-      npm_registry: 'http://127.0.0.1:9/',
-      // Wrangler's config, logs and update-check cache stay in the scratch project.
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      TMPDIR: join(dir, '.tmp'),
-    },
-  }).catch((error) => {
-    throw new Error(`wrangler deploy --dry-run failed:\n${error.stdout}\n${error.stderr}`, { cause: error });
-  });
-
-  const out = join(dir, 'dist');
-  const files = readdirSync(out);
-  const jsName = files.find((f) => f.endsWith('.js'));
-  const wasmName = files.find((f) => f.endsWith('.wasm'));
-  assert.ok(jsName && wasmName, `wrangler emitted a .js and a .wasm (got ${files.join(', ')})`);
-  bundle = { jsName, wasmName, js: readFileSync(join(out, jsName), 'utf8'), wasm: readFileSync(join(out, wasmName)) };
+  const { out, ...emitted } = await wranglerBundle(dir);
+  bundle = emitted;
 
   mf = new Miniflare({
     modules: [
-      { type: 'ESModule', path: join(out, jsName), contents: bundle.js },
-      { type: 'CompiledWasm', path: join(out, wasmName), contents: bundle.wasm },
+      { type: 'ESModule', path: join(out, bundle.jsName), contents: bundle.js },
+      { type: 'CompiledWasm', path: join(out, bundle.wasmName), contents: bundle.wasm },
     ],
     modulesRoot: out,
     compatibilityDate: COMPATIBILITY_DATE,

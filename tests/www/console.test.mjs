@@ -9,13 +9,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium } from 'playwright-core';
 
 import { buildConsole, localAccessKeys, localBindings, LOCAL_STS, startConsole, WWW } from '../../scripts/console.mjs';
 import { DEFAULTS, startMockGpdb } from '../mock-gpdb/server.mjs';
-import { assertOnTheWire } from '../package/harness.mjs';
+import { assertOnTheWire, launchChromium } from '../package/harness.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(WWW, 'screenshots');
 const WRONG_PASSWORD = 'typed-wrong-password-7f3a';
 const REQUEST_ID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/; // the endpoint's RequestId
@@ -26,11 +24,7 @@ let browser;
 
 before(async () => {
   built = await buildConsole('www-console');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
