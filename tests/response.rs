@@ -7,7 +7,7 @@ const PASSWORD: &str = "pass word/1";
 
 fn api(status: u16, body: &str) -> ApiError {
     match parse_response(status, body.as_bytes(), &[PASSWORD]) {
-        Err(Error::Api(e)) => e,
+        Err(Error::Api(e)) => *e,
         other => panic!("{status} {body}: {other:?}"),
     }
 }

@@ -15,7 +15,8 @@ pub enum Error {
     /// The credentials (or the provider that returns them) are missing or malformed. Nothing was sent.
     Credentials(InputError),
     /// Alibaba Cloud answered with an error (`Code`, `Message`, ...), or a 2xx with `Status: "fail"`.
-    Api(ApiError),
+    /// Boxed: it is the largest variant, and every `Result` of the crate carries this type.
+    Api(Box<ApiError>),
     /// The answer could not be understood: not JSON, truncated, too large, fields missing.
     Response(ResponseError),
     /// `fetch` itself failed: DNS, refused or reset connection, CORS.

@@ -50,14 +50,14 @@ pub fn parse_response(http_status: u16, body: &[u8], secrets: &[&str]) -> Result
     // Every field is scrubbed, not only Message: all of it is server text.
     let scrub = |text: &str| redact(text, secrets);
     let api_error = |code: &str| {
-        Error::Api(ApiError {
+        Error::Api(Box::new(ApiError {
             code: scrub(code),
             message: scrub(message),
             request_id: request_id.map(scrub),
             host_id: field(&["HostId", "hostId"]).map(scrub),
             recommend: field(&["Recommend", "recommend"]).map(scrub),
             http_status,
-        })
+        }))
     };
 
     if !(200..300).contains(&http_status) {
