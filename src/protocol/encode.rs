@@ -36,15 +36,15 @@ pub fn percent_encode_into(out: &mut String, input: &str) {
             // A non-empty run holds only ASCII and starts after a whole character, so it is
             // always sliced on character boundaries.
             if run_start < i {
-                out.push_str(&input[run_start..i]);
+                out.push_str(input.get(run_start..i).unwrap_or_default());
             }
             let at = usize::from(byte) * 3;
-            out.push_str(&ESCAPES[at..at + 3]);
+            out.push_str(ESCAPES.get(at..at + 3).unwrap_or_default());
             run_start = i + 1;
         }
     }
     if run_start < bytes.len() {
-        out.push_str(&input[run_start..]);
+        out.push_str(input.get(run_start..).unwrap_or_default());
     }
 }
 

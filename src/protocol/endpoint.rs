@@ -2,6 +2,7 @@
 //! private endpoint, a local mock).
 
 use super::error::{Error, InputProblem};
+use super::substring::{find, split_once};
 
 // Source: the official SDK's endpoint map and rule, PyPI `alibabacloud-gpdb20160503` 5.12.0,
 // `alibabacloud_gpdb20160503/client.py` (`_endpoint_map`, `_endpoint_rule = 'regional'`):
@@ -74,7 +75,7 @@ impl Endpoint {
         if url.is_empty() || url.trim().is_empty() {
             return Err(Error::input("endpoint", InputProblem::Blank));
         }
-        let (scheme, rest) = url.split_once("://").ok_or_else(|| malformed(SHAPE))?;
+        let (scheme, rest) = split_once(url, "://").ok_or_else(|| malformed(SHAPE))?;
         let scheme = if scheme.eq_ignore_ascii_case("https") {
             "https"
         } else if scheme.eq_ignore_ascii_case("http") {
@@ -83,7 +84,7 @@ impl Endpoint {
             return Err(malformed("the scheme http:// or https://"));
         };
         let (authority, path) = match rest.find('/') {
-            Some(i) => rest.split_at(i),
+            Some(i) => rest.split_at_checked(i).unwrap_or((rest, "")),
             None => (rest, ""),
         };
         if authority.contains('@') {
@@ -117,7 +118,7 @@ pub fn validate_region_id(region_id: &str) -> Result<(), Error> {
         && bytes[bytes.len() - 1] != b'-'
         && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
         && bytes.contains(&b'-')
-        && !region_id.contains("--");
+        && find(region_id, "--").is_none();
     if well_formed {
         Ok(())
     } else {

@@ -34,6 +34,7 @@ pub mod response;
 pub mod retry;
 pub mod sign;
 mod small_sort;
+pub(crate) mod substring;
 pub mod timestamp;
 
 pub use credentials::Credentials;

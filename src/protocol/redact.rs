@@ -7,6 +7,7 @@
 
 use super::encode::percent_encode;
 use super::small_sort::sort_by_key;
+use super::substring::{find, replace_all};
 
 /// What secrets are replaced with.
 pub const MASK: &str = "***";
@@ -17,15 +18,15 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         let once = percent_encode(secret);
         let twice = percent_encode(&once);
-        let form = once.replace("%20", "+");
+        let form = replace_all(&once, "%20", "+");
         forms.extend([secret.to_string(), once, twice, form]);
     }
     // Longest first, so that a secret inside another's encoding is not half-replaced.
     sort_by_key(&mut forms, |form| core::cmp::Reverse(form.len()));
     let mut out = text.to_owned();
     for form in &forms {
-        if out.contains(form.as_str()) {
-            out = out.replace(form.as_str(), MASK);
+        if find(&out, form).is_some() {
+            out = replace_all(&out, form, MASK);
         }
     }
     out

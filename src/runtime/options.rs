@@ -5,6 +5,7 @@ use js_sys::{Date, Function, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::bindings::{is_array, with_glue};
+use crate::protocol::substring::find;
 use super::credentials::CredentialsSource;
 use super::failure::Failure;
 use crate::protocol::error::InputError;
@@ -305,7 +306,7 @@ fn string_value(value: &JsValue, field: &'static str, error: fn(&'static str, In
     let Some(text) = value.as_string() else { return Err(error(field, wrong_type("a string", value))) };
     // The conversion turns a lone surrogate into U+FFFD; only then is the (slow, per code unit)
     // exact check worth making.
-    if text.contains('\u{FFFD}') && !value.unchecked_ref::<JsString>().is_valid_utf16() {
+    if find(&text, "\u{FFFD}").is_some() && !value.unchecked_ref::<JsString>().is_valid_utf16() {
         return Err(error(field, InputProblem::LoneSurrogate));
     }
     Ok(text)

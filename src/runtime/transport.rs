@@ -10,6 +10,7 @@ use super::bindings::{global_fetch, AttemptSignal, Glue};
 use super::failure::Failure;
 use crate::protocol::error::{ResponseError, ResponseProblem};
 use crate::protocol::redact::redact;
+use crate::protocol::substring::find;
 use crate::protocol::{Error, SignedRequest};
 
 /// The largest answer read. The API answers in well under a kilobyte.
@@ -100,7 +101,7 @@ fn describe(error: &JsValue) -> String {
         .filter(JsValue::is_object)
         .and_then(|cause| text(&cause, "code").or_else(|| text(&cause, "message")));
     match code {
-        Some(code) if !message.contains(&code) => format!("{message} ({code})"),
+        Some(code) if find(&message, &code).is_none() => format!("{message} ({code})"),
         _ => message,
     }
 }
