@@ -4,18 +4,14 @@
 // hundreds of milliseconds.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 
+import { launchChromium, serveStatic } from '../../tests/package/harness.mjs';
 import { ACCESS_KEY_SECRET } from '../params.mjs';
 import { officialSignerAgrees } from '../signers/official.mjs';
 import { median } from '../stats.mjs';
-
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CONTENT_TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' };
 
 const PAGE_ENTRY = (benchDir) => `
 import * as lib from 'gpdb-edge';
@@ -33,23 +29,6 @@ window.__batch = async (impl, n) => {
 };
 `;
 
-async function serve(root) {
-  const server = http.createServer((req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    const type = CONTENT_TYPES[extname(path)];
-    let body;
-    try {
-      if (!type || path.includes('..')) throw new Error('not served');
-      body = readFileSync(join(root, path));
-    } catch {
-      return void res.writeHead(404).end();
-    }
-    res.writeHead(200, { 'content-type': type, 'content-length': body.length }).end(body);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, origin: `http://127.0.0.1:${server.address().port}` };
-}
-
 export async function measureChromium({ gpdbEdgeDir, quick }) {
   const benchDir = fileURLToPath(new URL('..', import.meta.url));
   const pageDir = join(gpdbEdgeDir, 'bench-page');
@@ -63,11 +42,8 @@ export async function measureChromium({ gpdbEdgeDir, quick }) {
   copyFileSync(join(gpdbEdgeDir, 'node_modules/gpdb-edge/gpdb_edge_bg.wasm'), join(dist, 'gpdb_edge_bg.wasm'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>\n');
 
-  const site = await serve(dist);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const site = await serveStatic(dist);
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const problems = [];

@@ -3,18 +3,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { assertScenario, BIN, launchChromium, ROOT, scratchProject, startMockGpdb } from './harness.mjs';
-
-const CONTENT_TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm', // instantiateStreaming refuses any other type
-};
+import { assertScenario, BIN, collectPageProblems, launchChromium, ROOT, scratchProject, serveStatic, startMockGpdb } from './harness.mjs';
 
 // The page runs nothing at import: the test first checks that importing fetched no wasm, then
 // calls __start(). The endpoint comes from the fragment, so no server ever sees it in a URL.
@@ -49,28 +42,6 @@ let metafile;
 let site; // the static server: { server, origin, requests }
 let mock;
 let browser;
-
-// Serves dist/ and records every request, so the test can count the wasm fetches.
-async function serveStatic(root) {
-  const requests = [];
-  const server = http.createServer((req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    requests.push({ method: req.method, path });
-    const file = normalize(join(root, path === '/' ? 'index.html' : path));
-    const type = CONTENT_TYPES[extname(file)];
-    let body;
-    try {
-      if (!file.startsWith(root) || !type) throw new Error('not served');
-      body = readFileSync(file);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-store' }).end(body);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, requests, origin: `http://127.0.0.1:${server.address().port}` };
-}
 
 before(async () => {
   dir = scratchProject('browser', { 'src/main.mjs': PAGE_ENTRY });
@@ -116,15 +87,7 @@ test('esbuild resolves the `browser` entry and keeps the wasm URL relative to th
 test('Chromium: cancels cross-origin, reports the API error, and signs like the official signer', async () => {
   mock.reset();
   const page = await browser.newPage();
-  const problems = [];
-  page.on('console', (m) => {
-    if (!['error', 'warning'].includes(m.type())) return;
-    // Chromium logs every 4xx; the endpoint's are the API errors the scenario asks for and asserts.
-    if (m.text().startsWith('Failed to load resource') && m.location().url.startsWith(mock.url)) return;
-    problems.push(`console.${m.type()}: ${m.text()} (${m.location().url})`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+  const problems = collectPageProblems(page, mock.url);
   try {
     await page.goto(`${site.origin}/index.html#${encodeURIComponent(mock.url)}`, { waitUntil: 'networkidle', timeout: 20_000 });
     await page.waitForFunction(() => window.__imported === true, null, { timeout: 5_000 });
@@ -141,7 +104,7 @@ test('Chromium: cancels cross-origin, reports the API error, and signs like the 
 
     assertScenario(JSON.parse(report), mock);
     assert.equal(wasmBeforeFirstCall, 0, 'no wasm resource before the first call');
-    assert.deepEqual(wasmFetches(), [{ method: 'GET', path: '/gpdb_edge_bg.wasm' }], 'the wasm is fetched once');
+    assert.deepEqual(wasmFetches(), [{ method: 'GET', path: '/gpdb_edge_bg.wasm', status: 200 }], 'the wasm is fetched once');
 
     const preflights = mock.requests.filter((r) => r.method === 'OPTIONS');
     assert.ok(preflights.length >= 1, 'the browser sent a preflight');

@@ -5,19 +5,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { basename, extname, join, normalize, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { assertScenario, BIN, launchChromium, ROOT, scratchProject, startMockGpdb } from './harness.mjs';
-
-const CONTENT_TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm', // instantiateStreaming refuses any other type
-};
+import { assertScenario, BIN, collectPageProblems, launchChromium, ROOT, scratchProject, serveStatic, startMockGpdb } from './harness.mjs';
 
 // Runs at load. The endpoint comes from the fragment, so no server ever sees it in a URL.
 const PAGE_ENTRY = `
@@ -139,15 +131,7 @@ for (const bundler of BUNDLERS) {
     test('Chromium: cancels cross-origin, reports the API error, and signs like the official signer', async () => {
       mock.reset();
       const page = await browser.newPage();
-      const problems = [];
-      page.on('console', (m) => {
-        if (!['error', 'warning'].includes(m.type())) return;
-        // Chromium logs every 4xx; the endpoint's are the API errors the scenario asks for and asserts.
-        if (m.text().startsWith('Failed to load resource') && m.location().url.startsWith(mock.url)) return;
-        problems.push(`console.${m.type()}: ${m.text()} (${m.location().url})`);
-      });
-      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-      page.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+      const problems = collectPageProblems(page, mock.url);
       try {
         await page.goto(`${site.origin}/index.html#${encodeURIComponent(mock.url)}`, { waitUntil: 'load', timeout: 20_000 });
         await page.waitForFunction(() => window.__report || window.__error, null, { timeout: 20_000 })
@@ -168,25 +152,3 @@ for (const bundler of BUNDLERS) {
   });
 }
 
-// Serves `root` and records every request with its status.
-async function serveStatic(root) {
-  const requests = [];
-  const server = http.createServer((req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    const file = normalize(join(root, path === '/' ? 'index.html' : decodeURIComponent(path)));
-    const type = CONTENT_TYPES[extname(file)];
-    let body;
-    try {
-      if (relative(root, file).startsWith('..') || !type) throw new Error('not served');
-      body = readFileSync(file);
-    } catch {
-      requests.push({ method: req.method, path, status: 404 });
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    requests.push({ method: req.method, path, status: 200 });
-    res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-store' }).end(body);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, requests, origin: `http://127.0.0.1:${server.address().port}` };
-}

@@ -5,7 +5,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import http from 'node:http';
+import { dirname, extname, join, normalize, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export { startMockGpdb, DEFAULTS } from '../mock-gpdb/server.mjs';
@@ -75,6 +76,56 @@ export async function wranglerBundle(dir) {
   const wasmName = files.find((f) => f.endsWith('.wasm'));
   if (!jsName || !wasmName) throw new Error(`wrangler emitted no .js and .wasm (got ${files.join(', ')})`);
   return { out, jsName, wasmName, js: readFileSync(join(out, jsName), 'utf8'), wasm: readFileSync(join(out, wasmName)) };
+}
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm', // instantiateStreaming refuses any other type
+};
+
+/**
+ * Serves the files under `root` on 127.0.0.1 and records every request as `{ method, path, status }`,
+ * so a test can count what the page fetched. Resolves `{ server, origin, requests }`.
+ */
+export async function serveStatic(root) {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    const file = normalize(join(root, path === '/' ? 'index.html' : decodeURIComponent(path)));
+    const type = CONTENT_TYPES[extname(file)];
+    let body;
+    try {
+      if (relative(root, file).startsWith('..') || !type) throw new Error('not served');
+      body = readFileSync(file);
+    } catch {
+      requests.push({ method: req.method, path, status: 404 });
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    requests.push({ method: req.method, path, status: 200 });
+    res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-store' }).end(body);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, requests, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+/**
+ * Collects what went wrong in a page: console errors and warnings, page errors, failed requests.
+ * Chromium logs every 4xx as "Failed to load resource"; those from `expectedErrorsFrom` (the local
+ * endpoint, whose API errors the scenario asks for and asserts) are left out.
+ */
+export function collectPageProblems(page, expectedErrorsFrom) {
+  const problems = [];
+  page.on('console', (m) => {
+    if (!['error', 'warning'].includes(m.type())) return;
+    if (m.text().startsWith('Failed to load resource') && m.location().url.startsWith(expectedErrorsFrom)) return;
+    problems.push(`console.${m.type()}: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+  return problems;
 }
 
 /** Debian's Chromium, headless, with the flags this sandbox needs (root, no GPU, no network). */
