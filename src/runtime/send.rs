@@ -3,14 +3,13 @@
 
 use std::cell::Cell;
 
-use js_sys::{Date, Reflect};
-use wasm_bindgen::JsValue;
+use js_sys::Date;
 use wasm_bindgen_futures::JsFuture;
 
 use super::bindings::with_glue;
 use super::failure::Failure;
 use super::options::SendCall;
-use super::transport::fetch_once;
+use super::transport::{caller_aborted, fetch_once};
 use crate::protocol::retry::{backoff_delay_ms, clock_offset_ms, is_clock_skew, server_delay_ms};
 use crate::protocol::{parse_response, sign_request, CancelResult, Error, Timestamp};
 
@@ -66,13 +65,6 @@ fn random_unit() -> f64 {
     let mut bytes = [0u8; 8];
     fill_random(&mut bytes);
     (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
-}
-
-fn caller_aborted(signal: &JsValue) -> Option<Failure> {
-    let aborted = signal.is_object() && Reflect::get(signal, &"aborted".into()).is_ok_and(|v| v.is_truthy());
-    aborted.then(|| {
-        Failure::with_cause(Error::Aborted, Reflect::get(signal, &"reason".into()).unwrap_or(JsValue::UNDEFINED))
-    })
 }
 
 pub(crate) async fn send(call: SendCall) -> Result<CancelResult, Failure> {

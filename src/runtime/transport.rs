@@ -78,13 +78,18 @@ pub(crate) async fn fetch_once(
     Ok(RawResponse { status, body, date, retry_after, acs_retry_after })
 }
 
+/// The caller's signal has fired: an `Aborted` failure with the signal's `reason` as cause.
+pub(crate) fn caller_aborted(signal: &JsValue) -> Option<Failure> {
+    let aborted = signal.is_object() && Reflect::get(signal, &"aborted".into()).is_ok_and(|v| v.is_truthy());
+    aborted.then(|| {
+        Failure::with_cause(Error::Aborted, Reflect::get(signal, &"reason".into()).unwrap_or(JsValue::UNDEFINED))
+    })
+}
+
 /// Why `fetch` or the body read failed: the caller aborted, the attempt timed out, or the network.
 fn classify(cause: &JsValue, caller_signal: &JsValue, attempt: &AttemptSignal, timeout_ms: u32, secrets: &[&str]) -> Failure {
-    let caller_aborted = caller_signal.is_object()
-        && Reflect::get(caller_signal, &"aborted".into()).is_ok_and(|v| v.is_truthy());
-    if caller_aborted {
-        let reason = Reflect::get(caller_signal, &"reason".into()).unwrap_or(JsValue::UNDEFINED);
-        return Failure::with_cause(Error::Aborted, reason);
+    if let Some(aborted) = caller_aborted(caller_signal) {
+        return aborted;
     }
     if attempt.timed_out() {
         return Failure::with_cause(Error::Timeout { after_ms: timeout_ms }, cause.clone());
