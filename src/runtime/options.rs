@@ -80,13 +80,12 @@ pub(crate) fn read_sign(options: &JsValue) -> Result<SignCall, Failure> {
     let object = options_object(options)?;
     check_keys(&object, Keys::Sign)?;
     let (operation, endpoint) = read_operation(&object)?;
-    let credentials = get(&object, "credentials", input)?;
-    if credentials.is_function() {
-        return Err(Error::Credentials(InputError {
-            field: "credentials".into(),
-            problem: InputProblem::WrongType { expected: "a credentials object (signing is synchronous)", found: "a function" },
-        })
-        .into());
+    let given = get(&object, "credentials", input)?;
+    if given.is_function() {
+        return Err(credentials(
+            "credentials",
+            InputProblem::WrongType { expected: "a credentials object (signing is synchronous)", found: "a function" },
+        ));
     }
     // The send-only options are accepted, so one options object serves both calls, and checked.
     read_signal(&object)?;
@@ -97,7 +96,7 @@ pub(crate) fn read_sign(options: &JsValue) -> Result<SignCall, Failure> {
         value => Some(read_time(&value, "timestamp", input)?),
     };
     let nonce = optional_string(&object, "nonce", input)?;
-    let (credentials, _) = read_credentials(&credentials)?;
+    let (credentials, _) = read_credentials(&given)?;
     Ok(SignCall { operation, credentials, endpoint, timestamp_ms, nonce })
 }
 
@@ -198,7 +197,7 @@ fn read_max_retries(object: &Object) -> Result<u32, Failure> {
 }
 
 /// A `Date`, an ISO 8601 string or milliseconds since the epoch, as milliseconds.
-pub(crate) fn read_time(value: &JsValue, field: &'static str, error: fn(&'static str, InputProblem) -> Failure) -> Result<f64, Failure> {
+pub(crate) fn read_time(value: &JsValue, field: &'static str, error: ErrorFn) -> Result<f64, Failure> {
     let millis = if let Some(date) = value.dyn_ref::<Date>() {
         date.get_time()
     } else if let Some(text) = value.as_string() {
@@ -302,7 +301,7 @@ fn get(object: &Object, field: &'static str, error: ErrorFn) -> Result<JsValue, 
     Reflect::get(object, &super::name(key)).map_err(|cause| unreadable(field, error, cause))
 }
 
-fn string_value(value: &JsValue, field: &'static str, error: fn(&'static str, InputProblem) -> Failure) -> Result<String, Failure> {
+fn string_value(value: &JsValue, field: &'static str, error: ErrorFn) -> Result<String, Failure> {
     let Some(text) = value.as_string() else { return Err(error(field, wrong_type("a string", value))) };
     // The conversion turns a lone surrogate into U+FFFD; only then is the (slow, per code unit)
     // exact check worth making.
@@ -312,7 +311,7 @@ fn string_value(value: &JsValue, field: &'static str, error: fn(&'static str, In
     Ok(text)
 }
 
-fn required_string(object: &Object, field: &'static str, error: fn(&'static str, InputProblem) -> Failure) -> Result<String, Failure> {
+fn required_string(object: &Object, field: &'static str, error: ErrorFn) -> Result<String, Failure> {
     let value = get(object, field, error)?;
     if value.is_undefined() {
         return Err(error(field, InputProblem::Missing));
@@ -320,7 +319,7 @@ fn required_string(object: &Object, field: &'static str, error: fn(&'static str,
     string_value(&value, field, error)
 }
 
-fn optional_string(object: &Object, field: &'static str, error: fn(&'static str, InputProblem) -> Failure) -> Result<Option<String>, Failure> {
+fn optional_string(object: &Object, field: &'static str, error: ErrorFn) -> Result<Option<String>, Failure> {
     let value = get(object, field, error)?;
     if value.is_undefined() || value.is_null() {
         return Ok(None);
