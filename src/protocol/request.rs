@@ -17,6 +17,14 @@ const MAX_NONCE_BYTES: usize = 128;
 /// Body parameters whose values `Debug` masks.
 const SECRET_BODY_PARAMS: [&str; 2] = ["NamespacePassword", "SecurityToken"];
 
+/// The headers of every request.
+pub const HEADERS: [(&str, &str); 4] = [
+    ("content-type", "application/x-www-form-urlencoded"),
+    ("accept", "application/json"),
+    ("x-acs-action", ACTION),
+    ("x-acs-version", VERSION),
+];
+
 /// A signed request, ready to send.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
@@ -46,7 +54,8 @@ pub fn sign_request(
     credentials.validate()?;
     check_text_up_to("nonce", nonce, MAX_NONCE_BYTES)?;
 
-    let timestamp = timestamp.to_string();
+    let timestamp = timestamp.to_ascii();
+    let timestamp = core::str::from_utf8(&timestamp).unwrap_or_default();
     let [db_instance_id, region_id] = operation.query_params();
     // Common parameters. Source: help.aliyun.com/document_detail/28839.html ("Common parameters").
     let query: [(&str, &str); 10] = [
@@ -58,7 +67,7 @@ pub fn sign_request(
         ("SignatureMethod", "HMAC-SHA1"),
         ("SignatureNonce", nonce),
         ("SignatureVersion", "1.0"),
-        ("Timestamp", &timestamp),
+        ("Timestamp", timestamp),
         ("Version", VERSION),
     ];
     let [collection, job_id, namespace, password] = operation.body_params();
@@ -67,13 +76,13 @@ pub fn sign_request(
         body.push(("SecurityToken", token));
     }
 
-    let mut signed: Vec<(&str, &str)> = query.to_vec();
-    signed.extend_from_slice(&body);
-    let string_to_sign = StringToSign::new(METHOD, &CanonicalQuery::new(&signed));
+    // The query and the body are each in canonical form (sorted, encoded), and together they
+    // are the canonical query: each pair is encoded once.
+    let query_string = CanonicalQuery::new(&query);
+    let body = CanonicalQuery::new(&body);
+    let string_to_sign = StringToSign::new(METHOD, &CanonicalQuery::merge(&query_string, &body));
     let signature = Signature::calculate(&credentials.access_key_secret, &string_to_sign);
 
-    // The query and the body are each in canonical form: sorted and encoded the same way.
-    let query_string = CanonicalQuery::new(&query);
     let mut url = String::with_capacity(endpoint.as_str().len() + query_string.as_str().len() + 48);
     url.push_str(endpoint.as_str());
     url.push('?');
@@ -84,13 +93,8 @@ pub fn sign_request(
     Ok(SignedRequest {
         method: METHOD,
         url,
-        headers: [
-            ("content-type", "application/x-www-form-urlencoded"),
-            ("accept", "application/json"),
-            ("x-acs-action", ACTION),
-            ("x-acs-version", VERSION),
-        ],
-        body: CanonicalQuery::new(&body).as_str().to_owned(),
+        headers: HEADERS,
+        body: body.into_string(),
     })
 }
 

@@ -12,7 +12,7 @@ use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
-use super::encode::percent_encode_into;
+use super::encode::percent_encode_bytes;
 use super::small_sort::sort_by_key;
 
 /// Stage 1: the sorted, encoded `k=v&k=v` string over all parameters except `Signature`.
@@ -28,14 +28,42 @@ impl CanonicalQuery {
         let mut sorted: Vec<&(&str, &str)> =
             params.iter().filter(|(key, _)| *key != "Signature").collect();
         sort_by_key(&mut sorted, |(key, _)| *key);
-        let mut out = String::with_capacity(params.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum());
+        let mut out = Vec::with_capacity(params.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum());
         for (i, (key, value)) in sorted.into_iter().enumerate() {
             if i > 0 {
+                out.push(b'&');
+            }
+            percent_encode_bytes(&mut out, key.as_bytes());
+            out.push(b'=');
+            percent_encode_bytes(&mut out, value.as_bytes());
+        }
+        CanonicalQuery(into_string(out))
+    }
+
+    /// Merges two canonical queries of disjoint parameters (the query string and the form body)
+    /// into the canonical query over both, without encoding anything again. Pairs are ordered by
+    /// their encoded keys, which is the order of the keys themselves for names made of
+    /// unreserved characters, as every Alibaba parameter name is.
+    pub fn merge(a: &CanonicalQuery, b: &CanonicalQuery) -> Self {
+        // Encoded pairs hold no raw `&` or `=`, so these splits find exactly the pairs and keys.
+        fn key(pair: &str) -> &[u8] {
+            let bytes = pair.as_bytes();
+            bytes.get(..bytes.iter().position(|&b| b == b'=').unwrap_or(bytes.len())).unwrap_or_default()
+        }
+        let mut a = a.0.split('&').filter(|pair| !pair.is_empty()).peekable();
+        let mut b = b.0.split('&').filter(|pair| !pair.is_empty()).peekable();
+        let mut out = String::new();
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if key(x) > key(y) => b.next(),
+                (Some(_), _) => a.next(),
+                (None, _) => b.next(),
+            };
+            let Some(pair) = next else { break };
+            if !out.is_empty() {
                 out.push('&');
             }
-            percent_encode_into(&mut out, key);
-            out.push('=');
-            percent_encode_into(&mut out, value);
+            out.push_str(pair);
         }
         CanonicalQuery(out)
     }
@@ -43,6 +71,11 @@ impl CanonicalQuery {
     /// The canonical query as a string.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The canonical query as an owned string.
+    pub fn into_string(self) -> String {
+        self.0
     }
 }
 
@@ -59,12 +92,12 @@ pub struct StringToSign(String);
 impl StringToSign {
     /// Builds the string to sign for `method` (`GET` or `POST`).
     pub fn new(method: &str, canonical: &CanonicalQuery) -> Self {
-        let mut out = String::with_capacity(method.len() + 5 + canonical.0.len() * 5 / 4);
-        out.push_str(method);
+        let mut out = Vec::with_capacity(method.len() + 5 + canonical.0.len() * 5 / 4);
+        out.extend_from_slice(method.as_bytes());
         // The path of every RPC request is signed as "/", whatever the endpoint's real path.
-        out.push_str("&%2F&");
-        percent_encode_into(&mut out, &canonical.0);
-        StringToSign(out)
+        out.extend_from_slice(b"&%2F&");
+        percent_encode_bytes(&mut out, canonical.0.as_bytes());
+        StringToSign(into_string(out))
     }
 
     /// The string to sign as a string.
@@ -104,6 +137,11 @@ impl fmt::Display for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+// The builders push only encoded (ASCII) bytes and `str`s, so this never falls back.
+fn into_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 // Key = AccessKeySecret + "&" (the "&" stands for an empty token secret, unused by RPC APIs).

@@ -8,7 +8,12 @@ pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
     if needle.is_empty() {
         return Some(0);
     }
-    haystack.windows(needle.len()).position(|window| window == needle)
+    let (&first, rest) = needle.split_first()?;
+    // Compare only where the first byte matches: a slice comparison per position is a call each.
+    let last_start = haystack.len().checked_sub(needle.len())?;
+    (0..=last_start).find(|&at| {
+        haystack.get(at) == Some(&first) && haystack.get(at + 1..at + needle.len()) == Some(rest)
+    })
 }
 
 /// `haystack` with every non-overlapping `needle`, left to right, replaced by `with`.
