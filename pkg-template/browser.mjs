@@ -8,6 +8,7 @@ import { GpdbError } from './glue.mjs';
 
 let loading;
 let loaded = false;
+const sign = glue.signer(wasm);
 
 /** Loads the wasm; resolves once `signCancelUploadDocumentJob` may be called. */
 export function ready() {
@@ -35,7 +36,7 @@ export function signCancelUploadDocumentJob(options) {
     throw new GpdbError('signCancelUploadDocumentJob needs the WebAssembly loaded: `await ready()` first',
       { kind: 'input', code: 'NotReady', retryable: false, attempts: 0 });
   }
-  return wasm.signCancelUploadDocumentJob(options);
+  return sign(options);
 }
 
 export { GpdbError };

@@ -7,7 +7,7 @@ wasm.install(glue);
 
 module.exports = {
   cancelUploadDocumentJob: wasm.cancelUploadDocumentJob,
-  signCancelUploadDocumentJob: wasm.signCancelUploadDocumentJob,
+  signCancelUploadDocumentJob: glue.signer(wasm),
   GpdbError: glue.GpdbError,
   ready: () => Promise.resolve(),
 };

@@ -1,12 +1,14 @@
 // Cloudflare Workers: workerd forbids compiling wasm from bytes at run time, so the module is
 // imported (compiled at deploy time) and instantiated synchronously.
 import module from './gpdb_edge_bg.wasm';
-import { initSync, install } from './gpdb_edge_web.mjs';
+// Named imports, so that bundlers drop the loader that fetches the wasm by URL.
+import { cancelUploadDocumentJob, initSync, install, signCancelUploadDocumentJob, signedHeaders, signPlain } from './gpdb_edge_web.mjs';
 import * as glue from './glue.mjs';
 
 initSync({ module });
 install(glue);
 
-export { cancelUploadDocumentJob, signCancelUploadDocumentJob } from './gpdb_edge_web.mjs';
+const sign = glue.signer({ signCancelUploadDocumentJob, signedHeaders, signPlain });
+export { cancelUploadDocumentJob, sign as signCancelUploadDocumentJob };
 export { GpdbError } from './glue.mjs';
 export const ready = () => Promise.resolve();

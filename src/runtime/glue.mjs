@@ -37,6 +37,51 @@ export function signedRequest(method, url, headers, body) {
   return { method, url, headers: { ...headers }, body };
 }
 
+// signCancelUploadDocumentJob for an entry file's wasm instance. The common case (plain data
+// properties of the expected types, no unknown keys) is read here and signed in one crossing,
+// `wasm.signPlain`; reading each option from the wasm cost more than the signature. Anything
+// else, and any value the wasm refuses, goes the general way, `wasm.signCancelUploadDocumentJob`,
+// which reads the options again and names the problem: one set of rules and messages, in Rust.
+export function signer(wasm) {
+  let headers;
+  return function signCancelUploadDocumentJob(options) {
+    let signed;
+    try {
+      signed = signPlain(wasm, options);
+    } catch {
+      // A throwing getter or proxy trap: the general way reports it.
+    }
+    if (signed === undefined) return wasm.signCancelUploadDocumentJob(options);
+    headers ??= wasm.signedHeaders();
+    const newline = signed.indexOf('\n');
+    return { method: 'POST', url: signed.slice(0, newline), headers: { ...headers }, body: signed.slice(newline + 1) };
+  };
+}
+
+const PLAIN_KEYS = new Set(['regionId', 'dbInstanceId', 'namespace', 'collection', 'namespacePassword', 'jobId', 'endpoint',
+  'credentials', 'timestamp', 'nonce']);
+const PLAIN_CREDENTIAL_KEYS = new Set(['accessKeyId', 'accessKeySecret', 'securityToken']);
+
+const isText = (value) => typeof value === 'string';
+const isOptionalText = (value) => value == null || typeof value === 'string';
+const isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const onlyKeys = (object, allowed) => Object.keys(object).every((key) => allowed.has(key));
+
+function signPlain(wasm, o) {
+  if (!isRecord(o) || !onlyKeys(o, PLAIN_KEYS)) return undefined;
+  const c = o.credentials;
+  if (!isRecord(c) || !onlyKeys(c, PLAIN_CREDENTIAL_KEYS)) return undefined;
+  const { regionId, dbInstanceId, namespace, collection, namespacePassword, jobId, endpoint, timestamp, nonce } = o;
+  const { accessKeyId, accessKeySecret, securityToken } = c;
+  const plain = isText(regionId) && isText(dbInstanceId) && isOptionalText(namespace) && isText(collection)
+    && isText(namespacePassword) && isText(jobId) && isOptionalText(endpoint) && isText(accessKeyId)
+    && isText(accessKeySecret) && isOptionalText(securityToken) && (timestamp == null || typeof timestamp === 'number')
+    && isOptionalText(nonce);
+  if (!plain) return undefined;
+  return wasm.signPlain(regionId, dbInstanceId, namespace, collection, namespacePassword, jobId, endpoint, accessKeyId,
+    accessKeySecret, securityToken, timestamp, nonce);
+}
+
 // One attempt's AbortSignal: fires when the caller's signal does, or after `timeoutMs`.
 class AttemptSignal {
   constructor(callerSignal, timeoutMs) {

@@ -13,9 +13,15 @@ mod transport;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::protocol::{sign_request, Timestamp};
+use crate::protocol::request::HEADERS as HEADERS_SENT;
+use crate::protocol::substring::find;
+use crate::protocol::{sign_request, CancelUploadDocumentJob, Credentials, Endpoint, Timestamp};
 use bindings::Glue;
 use failure::Failure;
+
+// std's dlmalloc is about 7 KB of the module; talc is a fraction of that and as fast here.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// Hands the JS half of the runtime layer (`glue.mjs`) to the wasm. Each entry file calls it
 /// once, right after instantiating the module.
@@ -35,18 +41,86 @@ pub fn sign_cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsVa
         sign_request(&call.operation, &call.credentials, &call.endpoint, timestamp, &nonce).map_err(Failure::from)?;
 
     let glue = bindings::with_glue(Clone::clone).ok_or_else(|| Failure::from(bindings::not_installed()))?;
-    let headers = HEADERS.with(|headers| {
+    let headers: Object = signed_headers().into();
+    Ok(glue.signed_request(request.method, &request.url, &headers, &request.body))
+}
+
+/// The common case of `signCancelUploadDocumentJob` in one crossing: `glue.mjs` read the options
+/// (plain data of the expected types) and passes the strings; returns `url + "\n" + body`.
+/// `None` sends the call the general way ([`sign_cancel_upload_document_job`]), which reads the
+/// options itself and names any problem: so this path needs no errors of its own.
+#[wasm_bindgen(js_name = signPlain)]
+#[allow(clippy::too_many_arguments)]
+pub fn sign_plain(
+    region_id: String,
+    db_instance_id: String,
+    namespace: Option<String>,
+    collection: String,
+    namespace_password: String,
+    job_id: String,
+    endpoint: Option<String>,
+    access_key_id: String,
+    access_key_secret: String,
+    security_token: Option<String>,
+    timestamp_ms: Option<f64>,
+    nonce: Option<String>,
+) -> Option<String> {
+    let operation = CancelUploadDocumentJob { region_id, db_instance_id, namespace, collection, namespace_password, job_id };
+    let credentials = Credentials::new(access_key_id, access_key_secret, security_token);
+    let texts = [&operation.region_id, &operation.db_instance_id, &operation.collection, &operation.namespace_password, &operation.job_id, &credentials.access_key_id, &credentials.access_key_secret];
+    let optional = [&operation.namespace, &endpoint, &credentials.security_token, &nonce];
+    // A lone surrogate arrives as U+FFFD: only the general way can tell it from a real one.
+    if texts.into_iter().chain(optional.into_iter().flatten()).any(|text| !text.is_ascii() && find(text, "\u{FFFD}").is_some()) {
+        return None;
+    }
+    let endpoint = match endpoint {
+        Some(url) => parsed_endpoint(url)?,
+        None => Endpoint::for_region(&operation.region_id).ok()?,
+    };
+    let millis = timestamp_ms.unwrap_or_else(send::corrected_now_ms);
+    let timestamp = Timestamp::from_unix_millis(millis as i64).ok().filter(|_| millis.is_finite())?;
+    let nonce = nonce.unwrap_or_else(send::new_nonce);
+    let request = sign_request(&operation, &credentials, &endpoint, timestamp, &nonce).ok()?;
+    let mut out = request.url;
+    out.push('\n');
+    out.push_str(&request.body);
+    Some(out)
+}
+
+// Callers pass the same endpoint on every call: parsing it once is a tenth of a signature.
+fn parsed_endpoint(url: String) -> Option<Endpoint> {
+    LAST_ENDPOINT.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((known, endpoint)) if *known == url => Some(endpoint.clone()),
+            _ => {
+                let endpoint = Endpoint::parse(&url).ok()?;
+                *last = Some((url, endpoint.clone()));
+                Some(endpoint)
+            }
+        }
+    })
+}
+
+thread_local! {
+    static LAST_ENDPOINT: std::cell::RefCell<Option<(String, Endpoint)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The headers of every signed request, as a JS object (the glue copies it per call).
+#[wasm_bindgen(js_name = signedHeaders)]
+pub fn signed_headers() -> JsValue {
+    HEADERS.with(|headers| {
         headers
             .get_or_init(|| {
                 let template = Object::new();
-                for (name, value) in request.headers {
+                for (name, value) in HEADERS_SENT {
                     set(&template, name, &value.into());
                 }
                 template
             })
             .clone()
-    });
-    Ok(glue.signed_request(request.method, &request.url, &headers, &request.body))
+            .into()
+    })
 }
 
 thread_local! {

@@ -21,7 +21,7 @@ before(async () => {
   ({ dir, lib, requireFromProject } = installPackage('reliability-load'));
   // By absolute path: the same module instance node.cjs loaded (require caches by filename).
   wasmModule = requireFromProject(join(dir, 'node_modules/gpdb-edge/gpdb_edge_node.cjs'));
-  assert.equal(wasmModule.signCancelUploadDocumentJob, lib.signCancelUploadDocumentJob, 'one module instance');
+  assert.equal(wasmModule.cancelUploadDocumentJob, lib.cancelUploadDocumentJob, 'one module instance');
   mock = await startReliabilityMock();
 });
 

@@ -1,0 +1,173 @@
+// signCancelUploadDocumentJob has two ways through the wasm: the glue reads plain options and
+// signs them in one crossing (`signPlain`), and everything else goes the general way, where the
+// wasm reads each option itself. Both must give the same bytes and the same errors: over thousands
+// of generated option sets (plain or not, valid or not), the package's function and the general
+// export agree exactly, and the one-crossing way is taken exactly when the options are plain.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { inspect, isDeepStrictEqual } from 'node:util';
+import { before, test } from 'node:test';
+
+import OpenApiUtil from '@alicloud/openapi-util';
+
+import { installPackage } from './support.mjs';
+
+const CASES = 3_000;
+
+let lib;
+let wasm;
+let glue;
+
+before(() => {
+  let dir;
+  let requireFromProject;
+  ({ dir, lib, requireFromProject } = installPackage('reliability-sign-paths'));
+  // By absolute path: the module instances node.cjs loaded.
+  wasm = requireFromProject(join(dir, 'node_modules/gpdb-edge/gpdb_edge_node.cjs'));
+  glue = requireFromProject(join(dir, 'node_modules/gpdb-edge/glue.cjs'));
+});
+
+// A small deterministic generator (mulberry32), so a failure names a reproducible case.
+function generator(seed) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = (list) => list[Math.floor(next() * list.length)];
+  return { next, pick };
+}
+
+// Pieces of text values: ordinary, reserved, non-ASCII, a real U+FFFD, a lone surrogate, control
+// characters (refused), NUL, and empty or blank.
+const PIECES = ['abc', 'gp-x', '0-9', 'a b', '&=+', '%2F', "!'()*", '~._-', 'é', '中文', '😀', '\uFFFD', '\uD800', '\u0000',
+  '\u0007', '\u0085', ' ', ''];
+
+function text(rng) {
+  if (rng.next() < 0.02) return 'x'.repeat(4096 + Math.floor(rng.next() * 2)); // at and over the limit
+  let out = '';
+  const parts = 1 + Math.floor(rng.next() * 3);
+  for (let i = 0; i < parts; i++) out += rng.next() < 0.85 ? rng.pick(PIECES.slice(0, 8)) : rng.pick(PIECES);
+  return out;
+}
+
+const WRONG = [42, true, null, undefined, {}, ['a'], () => 'a', 10n, Symbol('s')];
+
+// A value for an option: mostly a good one, sometimes generated text or a wrong type.
+function value(rng, good) {
+  const r = rng.next();
+  if (r < 0.8) return good;
+  if (r < 0.95) return text(rng);
+  return rng.pick(WRONG);
+}
+
+function options(rng) {
+  const o = {
+    credentials: {
+      accessKeyId: value(rng, 'LTAI5tPathsKeyId'),
+      accessKeySecret: value(rng, 'paths-secret+/='),
+    },
+    regionId: value(rng, rng.pick(['cn-hangzhou', 'cn-beijing', 'ap-southeast-1'])),
+    dbInstanceId: value(rng, 'gp-paths0000001'),
+    collection: value(rng, 'docs'),
+    namespacePassword: value(rng, 'pw!(paths)*'),
+    jobId: value(rng, '231460f8-75dc-405e-a669-0c5204887e91'),
+    timestamp: rng.next() < 0.9 ? 1_700_000_000_000 + Math.floor(rng.next() * 1e12) : rng.pick(['2024-01-02T03:04:05Z', new Date(0), NaN, -1, 'soon']),
+    nonce: value(rng, `nonce-${Math.floor(rng.next() * 1e9)}`),
+  };
+  if (rng.next() < 0.5) o.namespace = value(rng, 'ns');
+  if (rng.next() < 0.7) o.endpoint = value(rng, rng.pick(['https://gpdb.aliyuncs.com', 'http://127.0.0.1:9/api/', 'HTTPS://Gpdb.Example.com:8443/p%20q']));
+  if (rng.next() < 0.3) o.credentials.securityToken = value(rng, 'CAIS+token/sts==');
+  const r = rng.next();
+  if (r < 0.03) o.JobId = 'x'; // an unknown key
+  else if (r < 0.05) o.credentials.expiration = new Date(Date.now() + 3_600_000);
+  else if (r < 0.07) o.timeoutMs = 1000;
+  else if (r < 0.08) Object.defineProperty(o, 'collection', { enumerable: true, get: () => 'from-a-getter' });
+  else if (r < 0.09) Object.defineProperty(o, 'jobId', { enumerable: true, get: () => { throw new Error('getter threw'); } });
+  return o;
+}
+
+// What a call produced, in comparable form. Without a nonce option each call draws its own, so
+// the nonce and the signature are checked (the official signer must agree) and then set aside.
+function outcome(sign, o) {
+  try {
+    const signed = sign(o);
+    if (o.nonce != null) return { signed };
+    const url = new URL(signed.url);
+    const { Signature, ...params } = { ...Object.fromEntries(url.searchParams), ...Object.fromEntries(new URLSearchParams(signed.body)) };
+    assert.equal(Signature, OpenApiUtil.default.getRPCSignature(params, 'POST', o.credentials.accessKeySecret), 'the official signer agrees');
+    return { signed: { ...signed, url: signed.url.replace(/&SignatureNonce=[^&]+/, '').replace(/&Signature=[^&]+$/, '') } };
+  } catch (error) {
+    if (error.code === 'ERR_ASSERTION') throw error;
+    const { message, kind, code, field, retryable, attempts } = error;
+    return { error: { name: error.name, message, kind, code, field, retryable, attempts, cause: error.cause?.message } };
+  }
+}
+
+test(`the one-crossing way and the general way agree on ${CASES.toLocaleString('en-US')} generated option sets`, () => {
+  const rng = generator(0x5eed);
+  const counts = { signed: 0, refused: 0 };
+  for (let i = 0; i < CASES; i++) {
+    const o = options(rng);
+    const fast = outcome(lib.signCancelUploadDocumentJob, o);
+    const general = outcome(wasm.signCancelUploadDocumentJob, o);
+    if (!isDeepStrictEqual(fast, general)) assert.deepEqual(fast, general, `case ${i}: ${inspect(o)}`);
+    counts[fast.signed ? 'signed' : 'refused']++;
+  }
+  // Both kinds are well represented, or the comparison says little.
+  assert.ok(counts.signed > CASES / 5 && counts.refused > CASES / 5, JSON.stringify(counts));
+});
+
+test('plain options take the one-crossing way; anything else, the general way', () => {
+  const calls = { plain: 0, general: 0 };
+  const sign = glue.signer({
+    signPlain: (...args) => {
+      calls.plain++;
+      return wasm.signPlain(...args);
+    },
+    signCancelUploadDocumentJob: (o) => {
+      calls.general++;
+      return wasm.signCancelUploadDocumentJob(o);
+    },
+    signedHeaders: wasm.signedHeaders,
+  });
+  const plain = {
+    credentials: { accessKeyId: 'LTAI5tPathsKeyId', accessKeySecret: 'paths-secret', securityToken: 'tok' },
+    regionId: 'cn-hangzhou', dbInstanceId: 'gp-1', collection: 'c', namespacePassword: 'p', jobId: 'j',
+  };
+  const expect = (o, plainCalls, generalCalls, what) => {
+    calls.plain = 0;
+    calls.general = 0;
+    try {
+      sign(o);
+    } catch {
+      // Refusals are compared in the test above; here only the way taken matters.
+    }
+    assert.deepEqual(calls, { plain: plainCalls, general: generalCalls }, what);
+  };
+  expect(plain, 1, 0, 'plain');
+  expect({ ...plain, namespace: null, endpoint: undefined, nonce: 'n', timestamp: 0 }, 1, 0, 'null and undefined optionals are plain');
+  expect({ ...plain, timestamp: new Date(0) }, 0, 1, 'a Date timestamp');
+  expect({ ...plain, timeoutMs: 5 }, 0, 1, 'a send-only option (checked the general way)');
+  expect({ ...plain, credentials: undefined }, 0, 1, 'credentials from the environment');
+  expect({ ...plain, jobId: 7 }, 0, 1, 'a wrong type');
+  expect({ ...plain, Extra: 1 }, 0, 1, 'an unknown key');
+  expect({ ...plain, jobId: '' }, 1, 1, 'a value the wasm refuses: then the general way names it');
+  expect({ ...plain, jobId: 'real \uFFFD' }, 1, 1, 'U+FFFD: only the general way tells it from a lone surrogate');
+  expect(Object.defineProperty({ ...plain }, 'jobId', { enumerable: true, get: () => { throw new Error('x'); } }), 0, 1, 'a throwing getter');
+});
+
+test('each signed request gets its own headers object', () => {
+  const o = {
+    credentials: { accessKeyId: 'LTAI5tPathsKeyId', accessKeySecret: 'paths-secret' },
+    regionId: 'cn-hangzhou', dbInstanceId: 'gp-1', collection: 'c', namespacePassword: 'p', jobId: 'j',
+  };
+  const a = lib.signCancelUploadDocumentJob(o);
+  a.headers.accept = 'text/html';
+  const b = lib.signCancelUploadDocumentJob(o);
+  assert.equal(b.headers.accept, 'application/json');
+  assert.notEqual(a.url, b.url, 'a fresh nonce each call');
+});
