@@ -31,7 +31,8 @@ cp "$out/web/gpdb_edge_bg.wasm" dist/gpdb_edge_bg.wasm
 # wasm-bindgen's JS without its comments and whitespace (names kept): a third of its size.
 minify=(node_modules/.bin/esbuild --minify-whitespace --minify-syntax --log-level=warning)
 "${minify[@]}" "$out/web/gpdb_edge.js" --format=esm --outfile=dist/gpdb_edge_web.mjs
-"${minify[@]}" "$out/node/gpdb_edge.js" --format=cjs --outfile=dist/gpdb_edge_node.cjs
+mv "$out/node/gpdb_edge.js" "$out/node/gpdb_edge.cjs" # CommonJS: say so to esbuild, under our "type": "module"
+"${minify[@]}" "$out/node/gpdb_edge.cjs" --format=cjs --outfile=dist/gpdb_edge_node.cjs
 cp src/runtime/glue.mjs dist/glue.mjs
 node_modules/.bin/esbuild src/runtime/glue.mjs --format=cjs --log-level=warning --outfile=dist/glue.cjs
 cp dist/index.d.ts dist/index.d.cts

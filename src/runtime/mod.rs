@@ -81,7 +81,9 @@ pub fn sign_plain(
     let timestamp = Timestamp::from_unix_millis(millis as i64).ok().filter(|_| millis.is_finite())?;
     let nonce = nonce.unwrap_or_else(send::new_nonce);
     let request = sign_request(&operation, &credentials, &endpoint, timestamp, &nonce).ok()?;
-    let mut out = request.url;
+    // Sized exactly: wasm-bindgen would otherwise shrink it with a realloc on the way out.
+    let mut out = String::with_capacity(request.url.len() + 1 + request.body.len());
+    out.push_str(&request.url);
     out.push('\n');
     out.push_str(&request.body);
     Some(out)
