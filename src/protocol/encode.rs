@@ -36,27 +36,43 @@ pub(crate) fn ascii(bytes: &[u8]) -> &str {
     core::str::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Appends the percent-encoding of `input` to `out`: ASCII only, so the builders of the
-/// canonical query and the string to sign work on bytes and make a `String` once at the end.
+/// Appends the percent-encoding of `input` to `out`.
 pub fn percent_encode_bytes(out: &mut Vec<u8>, input: &[u8]) {
-    // Written by index into room for the worst case, then cut to size: in wasm, copying each
-    // run of safe bytes (a `memory.copy`), pushing through `String`, or counting first cost more
-    // than the encoding itself.
     let start = out.len();
     out.resize(start + 3 * input.len(), 0);
-    let mut at = start;
+    let end = percent_encode_at(out, start, input);
+    out.truncate(end);
+}
+
+/// Writes the percent-encoding of `input` into `buffer` from `at` and returns where it ends.
+/// `buffer` must have room for the worst case, three bytes per input byte, from `at`: the
+/// builders of the canonical query and the string to sign allocate that zeroed, once, and write
+/// everything by index (pushing byte by byte makes the compiler reload the vector's length after
+/// every store, and resizing per value fills byte by byte at opt-level "s").
+pub(crate) fn percent_encode_at(buffer: &mut [u8], mut at: usize, input: &[u8]) -> usize {
+    debug_assert!(buffer.len() >= at + 3 * input.len());
     for &byte in input {
-        if let Some([first, second, third]) = out.get_mut(at..at + 3) {
-            if is_unreserved(byte) {
-                *first = byte;
-                at += 1;
-            } else {
-                (*first, *second, *third) = (b'%', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 15)]);
-                at += 3;
+        if is_unreserved(byte) {
+            if let Some(slot) = buffer.get_mut(at) {
+                *slot = byte;
             }
+            at += 1;
+        } else {
+            if let Some([first, second, third]) = buffer.get_mut(at..at + 3) {
+                (*first, *second, *third) = (b'%', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 15)]);
+            }
+            at += 3;
         }
     }
-    out.truncate(at);
+    at
+}
+
+/// Copies `bytes` into `buffer` at `at` and returns where they end (room as for [`percent_encode_at`]).
+pub(crate) fn copy_at(buffer: &mut [u8], at: usize, bytes: &[u8]) -> usize {
+    if let Some(slots) = buffer.get_mut(at..at + bytes.len()) {
+        slots.copy_from_slice(bytes);
+    }
+    at + bytes.len()
 }
 
 /// Returns the percent-encoding of `input`.
