@@ -71,15 +71,13 @@ pub fn sign_request(
         ("Version", VERSION),
     ];
     let [collection, job_id, namespace, password] = operation.body_params();
-    let mut body: Vec<(&str, &str)> = vec![collection, job_id, namespace, password];
-    if let Some(token) = &credentials.security_token {
-        body.push(("SecurityToken", token));
-    }
+    let with_token = [collection, job_id, namespace, password, ("SecurityToken", credentials.security_token.as_deref().unwrap_or_default())];
+    let body = with_token.get(..if credentials.security_token.is_some() { 5 } else { 4 }).unwrap_or_default();
 
     // The query and the body are each in canonical form (sorted, encoded), and together they
     // are the canonical query: each pair is encoded once.
     let query_string = CanonicalQuery::new(&query);
-    let body = CanonicalQuery::new(&body);
+    let body = CanonicalQuery::new(body);
     let string_to_sign = StringToSign::new(METHOD, &CanonicalQuery::merge(&query_string, &body));
     let signature = Signature::calculate(&credentials.access_key_secret, &string_to_sign);
 
@@ -88,7 +86,7 @@ pub fn sign_request(
     url.push('?');
     url.push_str(query_string.as_str());
     url.push_str("&Signature=");
-    super::encode::percent_encode_into(&mut url, signature.as_str());
+    signature.push_url_encoded(&mut url);
 
     Ok(SignedRequest {
         method: METHOD,
