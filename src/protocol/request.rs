@@ -86,7 +86,7 @@ pub fn sign_request(
     url.push('?');
     url.push_str(query_string.as_str());
     url.push_str("&Signature=");
-    signature.push_url_encoded(&mut url);
+    super::encode::percent_encode_into(&mut url, signature.as_str());
 
     Ok(SignedRequest {
         method: METHOD,

@@ -25,21 +25,8 @@ impl CanonicalQuery {
     /// Keys sort by their bytes, as the official signer's `Object.keys(...).sort()` does for the
     /// ASCII parameter names Alibaba uses. A pair named `Signature` is left out.
     pub fn new(params: &[(&str, &str)]) -> Self {
-        // Sorted on the stack when there are few (the signer's are at most 15), else on the heap.
-        let mut on_stack: [&(&str, &str); 16] = [&("", ""); 16];
-        let mut on_heap = Vec::new();
-        let sorted: &mut [&(&str, &str)] = if params.len() <= on_stack.len() {
-            let mut count = 0;
-            for (slot, pair) in on_stack.iter_mut().zip(params.iter().filter(|(key, _)| *key != "Signature")) {
-                *slot = pair;
-                count += 1;
-            }
-            on_stack.get_mut(..count).unwrap_or_default()
-        } else {
-            on_heap.extend(params.iter().filter(|(key, _)| *key != "Signature"));
-            &mut on_heap
-        };
-        sort_by_key(sorted, |(key, _)| *key);
+        let mut sorted: Vec<&(&str, &str)> = params.iter().filter(|(key, _)| *key != "Signature").collect();
+        sort_by_key(&mut sorted, |(key, _)| *key);
         // Room for the worst case (every byte escaped), zeroed once, written by index.
         let mut out = vec![0; params.iter().map(|(k, v)| 3 * (k.len() + v.len()) + 2).sum()];
         let mut at = 0;
@@ -145,25 +132,9 @@ pub struct Signature(String);
 impl Signature {
     /// Signs `string_to_sign` with the AccessKey secret.
     pub fn calculate(access_key_secret: &str, string_to_sign: &StringToSign) -> Self {
-        // Key = AccessKeySecret + "&" (the "&" stands for an empty token secret, unused by RPC
-        // APIs); built on the stack for secrets of ordinary length.
-        let secret = access_key_secret.as_bytes();
-        let mut on_stack = [0u8; 64];
-        let on_heap: Vec<u8>;
-        let key: &[u8] = match on_stack.get_mut(..secret.len() + 1) {
-            Some(key) => {
-                if let Some((last, rest)) = key.split_last_mut() {
-                    rest.copy_from_slice(secret);
-                    *last = b'&';
-                }
-                key
-            }
-            None => {
-                on_heap = [secret, b"&"].concat();
-                &on_heap
-            }
-        };
-        let Ok(mut mac) = <Hmac<Sha1> as KeyInit>::new_from_slice(key) else {
+        // Key = AccessKeySecret + "&" (the "&" stands for an empty token secret, unused by RPC APIs).
+        let key = [access_key_secret.as_bytes(), b"&"].concat();
+        let Ok(mut mac) = <Hmac<Sha1> as KeyInit>::new_from_slice(&key) else {
             unreachable!("HMAC takes keys of any length")
         };
         mac.update(string_to_sign.0.as_bytes());
@@ -174,18 +145,6 @@ impl Signature {
     /// The base64 signature.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-
-    /// Appends the signature percent-encoded, as the `Signature` query parameter carries it.
-    pub fn push_url_encoded(&self, out: &mut String) {
-        for c in self.0.chars() {
-            match c {
-                '+' => out.push_str("%2B"),
-                '/' => out.push_str("%2F"),
-                '=' => out.push_str("%3D"),
-                c => out.push(c),
-            }
-        }
     }
 }
 
