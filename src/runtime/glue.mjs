@@ -42,15 +42,17 @@ export function signedRequest(method, url, headers, body) {
 // `wasm.signPlain`; reading each option from the wasm cost more than the signature. Anything
 // else, and any value the wasm refuses, goes the general way, `wasm.signCancelUploadDocumentJob`,
 // which reads the options again and names the problem: one set of rules and messages, in Rust.
+// (So a getter on the options may run twice, when the call goes the general way.)
 export function signer(wasm) {
   let headers;
   return function signCancelUploadDocumentJob(options) {
-    let signed;
+    let args;
     try {
-      signed = signPlain(wasm, options);
+      args = plainArgs(options);
     } catch {
       // A throwing getter or proxy trap: the general way reports it.
     }
+    const signed = args && wasm.signPlain(...args);
     if (signed === undefined) return wasm.signCancelUploadDocumentJob(options);
     headers ??= wasm.signedHeaders();
     const newline = signed.indexOf('\n');
@@ -72,7 +74,8 @@ function onlyKeys(object, allowed) {
   return true;
 }
 
-function signPlain(wasm, o) {
+// signPlain's arguments when `o` is plain, else undefined.
+function plainArgs(o) {
   if (!isRecord(o) || !onlyKeys(o, PLAIN_KEYS)) return undefined;
   const c = o.credentials;
   if (!isRecord(c) || !onlyKeys(c, PLAIN_CREDENTIAL_KEYS)) return undefined;
@@ -83,8 +86,8 @@ function signPlain(wasm, o) {
     && isText(accessKeySecret) && isOptionalText(securityToken) && (timestamp == null || typeof timestamp === 'number')
     && isOptionalText(nonce);
   if (!plain) return undefined;
-  return wasm.signPlain(regionId, dbInstanceId, namespace, collection, namespacePassword, jobId, endpoint, accessKeyId,
-    accessKeySecret, securityToken, timestamp, nonce);
+  return [regionId, dbInstanceId, namespace, collection, namespacePassword, jobId, endpoint, accessKeyId, accessKeySecret,
+    securityToken, timestamp, nonce];
 }
 
 // One attempt's AbortSignal: fires when the caller's signal does, or after `timeoutMs`.
