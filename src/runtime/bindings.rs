@@ -4,14 +4,14 @@ use std::cell::RefCell;
 
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortSignal, RequestInit, Response};
+use web_sys::{AbortSignal, Response};
 
 #[wasm_bindgen]
 extern "C" {
     // The global `fetch`, looked up at each call: Workers, Node, Deno and Bun have no `window`,
     // and a test or a polyfill may replace `globalThis.fetch`.
     #[wasm_bindgen(catch, js_name = fetch)]
-    pub(crate) fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+    pub(crate) fn global_fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
 
     // Throws for a revoked Proxy: caught, so that such options become a GpdbError instead of an
     // exception inside the wasm (as glue.unknownKey is, for a Proxy whose ownKeys trap throws).
@@ -25,6 +25,8 @@ extern "C" {
     pub(crate) fn new_gpdb_error(this: &Glue, message: &str, fields: &Object, cause: &JsValue) -> JsValue;
     #[wasm_bindgen(method, catch, js_name = unknownKey)]
     pub(crate) fn unknown_key(this: &Glue, object: &Object, allowed: &js_sys::Set) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, js_name = fetchInit)]
+    pub(crate) fn fetch_init(this: &Glue, method: &str, headers: &Object, body: &str, signal: &AbortSignal) -> Object;
     #[wasm_bindgen(method, js_name = signedRequest)]
     pub(crate) fn signed_request(this: &Glue, method: &str, url: &str, headers: &Object, body: &str) -> JsValue;
     #[wasm_bindgen(method, catch, js_name = attemptSignal)]

@@ -90,6 +90,12 @@ function plainArgs(o) {
     securityToken, timestamp, nonce];
 }
 
+// The init of one attempt's fetch, as a plain object literal. `headers` is the template the wasm
+// built once.
+export function fetchInit(method, headers, body, signal) {
+  return { method, headers: { ...headers }, body, signal };
+}
+
 // One attempt's AbortSignal: fires when the caller's signal does, or after `timeoutMs`.
 class AttemptSignal {
   constructor(callerSignal, timeoutMs) {

@@ -4,7 +4,7 @@
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, RequestInit, Response};
+use web_sys::Response;
 
 use super::bindings::{global_fetch, AttemptSignal, Glue};
 use super::failure::Failure;
@@ -47,15 +47,8 @@ pub(crate) async fn fetch_once(
     })?);
     let fault = |cause: JsValue| classify(&cause, caller_signal, &attempt.0, timeout_ms, secrets);
 
-    let headers = Headers::new().map_err(fault)?;
-    for (name, value) in request.headers {
-        headers.append(name, value).map_err(fault)?;
-    }
-    let init = RequestInit::new();
-    init.set_method(request.method);
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&request.body));
-    init.set_signal(Some(&attempt.0.signal()));
+    let headers: js_sys::Object = super::signed_headers().into();
+    let init = glue.fetch_init(request.method, &headers, &request.body, &attempt.0.signal());
 
     let response: Response = JsFuture::from(global_fetch(&request.url, &init).map_err(fault)?)
         .await
