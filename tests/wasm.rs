@@ -158,8 +158,9 @@ async fn sending_posts_the_signed_request_through_the_global_fetch() {
     assert_eq!(url, string(&expected, "url"));
     assert_eq!(string(&init, "method"), "POST");
     assert_eq!(string(&init, "body"), string(&expected, "body"));
-    // Whatever form the headers were sent in, as fetch reads them.
-    let sent_headers = Headers::new_with_str_sequence_sequence(&Reflect::get(&init, &"headers".into()).unwrap()).unwrap();
+    let sent_headers = Reflect::get(&init, &"headers".into()).unwrap();
+    assert!(sent_headers.is_instance_of::<Headers>(), "fetch gets a Headers");
+    let sent_headers: Headers = sent_headers.unchecked_into();
     let sent: Vec<String> = js_sys::try_iter(&sent_headers)
         .unwrap()
         .expect("Headers is iterable")

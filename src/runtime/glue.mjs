@@ -79,6 +79,9 @@ function plainArgs(o) {
   if (!isRecord(o) || !onlyKeys(o, PLAIN_KEYS)) return undefined;
   const c = o.credentials;
   if (!isRecord(c) || !onlyKeys(c, PLAIN_CREDENTIAL_KEYS)) return undefined;
+  // The send-only options and the expiration are checked only the general way: present, even
+  // as non-enumerable properties, inherited getters or proxy answers, they send the call there.
+  if (o.signal != null || o.timeoutMs != null || o.maxRetries != null || c.expiration != null) return undefined;
   const { regionId, dbInstanceId, namespace, collection, namespacePassword, jobId, endpoint, timestamp, nonce } = o;
   const { accessKeyId, accessKeySecret, securityToken } = c;
   const plain = isText(regionId) && isText(dbInstanceId) && isOptionalText(namespace) && isText(collection)
@@ -90,10 +93,10 @@ function plainArgs(o) {
     securityToken, timestamp, nonce];
 }
 
-// The init of one attempt's fetch, as a plain object literal. `headers` is the template the wasm
-// built once.
+// The init of one attempt's fetch, in one crossing. `headers` is the template the wasm built
+// once; fetch gets a `Headers`, as before, for wrappers and mocks that call `init.headers.get`.
 export function fetchInit(method, headers, body, signal) {
-  return { method, headers: { ...headers }, body, signal };
+  return { method, headers: new Headers(headers), body, signal };
 }
 
 // One attempt's AbortSignal: fires when the caller's signal does, or after `timeoutMs`.

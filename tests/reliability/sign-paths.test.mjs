@@ -158,6 +158,31 @@ test('plain options take the one-crossing way; anything else, the general way', 
   expect({ ...plain, jobId: '' }, 1, 1, 'a value the wasm refuses: then the general way names it');
   expect({ ...plain, jobId: 'real \uFFFD' }, 1, 1, 'U+FFFD: only the general way tells it from a lone surrogate');
   expect(Object.defineProperty({ ...plain }, 'jobId', { enumerable: true, get: () => { throw new Error('x'); } }), 0, 1, 'a throwing getter');
+  expect(Object.defineProperty({ ...plain }, 'timeoutMs', { value: 5 }), 0, 1, 'a non-enumerable send-only option');
+});
+
+test('send-only options and the expiration are checked however they are present', () => {
+  const plain = {
+    credentials: { accessKeyId: 'LTAI5tPathsKeyId', accessKeySecret: 'paths-secret' },
+    regionId: 'cn-hangzhou', dbInstanceId: 'gp-1', collection: 'c', namespacePassword: 'p', jobId: 'j', nonce: 'n', timestamp: 0,
+  };
+  class WithGetter {
+    get maxRetries() {
+      return 99;
+    }
+  }
+  const cases = {
+    'a non-enumerable timeoutMs': Object.defineProperty({ ...plain }, 'timeoutMs', { value: -1 }),
+    'a non-enumerable signal': Object.defineProperty({ ...plain }, 'signal', { value: 'nope' }),
+    'an inherited getter': Object.assign(new WithGetter(), plain),
+    'a proxy answering for a key it does not list': new Proxy({ ...plain }, { get: (t, k) => (k === 'timeoutMs' ? 0 : t[k]) }),
+    'a non-enumerable expiration': { ...plain, credentials: Object.defineProperty({ ...plain.credentials }, 'expiration', { value: 'garbage' }) },
+  };
+  for (const [what, o] of Object.entries(cases)) {
+    const fast = outcome(lib.signCancelUploadDocumentJob, o);
+    assert.deepEqual(fast, outcome(wasm.signCancelUploadDocumentJob, o), what);
+    assert.ok(fast.error, `${what}: refused`);
+  }
 });
 
 test('each signed request gets its own headers object', () => {
