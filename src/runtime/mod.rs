@@ -67,10 +67,19 @@ pub fn sign_plain(
 ) -> Option<String> {
     let operation = CancelUploadDocumentJob { region_id, db_instance_id, namespace, collection, namespace_password, job_id };
     let credentials = Credentials::new(access_key_id, access_key_secret, security_token);
-    let texts = [&operation.region_id, &operation.db_instance_id, &operation.collection, &operation.namespace_password, &operation.job_id, &credentials.access_key_id, &credentials.access_key_secret];
-    let optional = [&operation.namespace, &endpoint, &credentials.security_token, &nonce];
     // A lone surrogate arrives as U+FFFD: only the general way can tell it from a real one.
-    if texts.into_iter().chain(optional.into_iter().flatten()).any(|text| !text.is_ascii() && find(text, "\u{FFFD}").is_some()) {
+    let texts = [
+        &operation.region_id,
+        &operation.db_instance_id,
+        &operation.collection,
+        &operation.namespace_password,
+        &operation.job_id,
+        &credentials.access_key_id,
+        &credentials.access_key_secret,
+    ];
+    let optional = [&operation.namespace, &endpoint, &credentials.security_token, &nonce];
+    let replaced = |text: &String| !text.is_ascii() && find(text, "\u{FFFD}").is_some();
+    if texts.into_iter().chain(optional.into_iter().flatten()).any(replaced) {
         return None;
     }
     let endpoint = match endpoint {
