@@ -32,7 +32,7 @@ pub fn percent_encode_into(out: &mut String, input: &str) {
 }
 
 /// Bytes this module produced as `str`: they are ASCII, so the check always passes.
-pub(crate) fn ascii(bytes: &[u8]) -> &str {
+fn ascii(bytes: &[u8]) -> &str {
     core::str::from_utf8(bytes).unwrap_or_default()
 }
 

@@ -115,7 +115,7 @@ fn has_control_byte(bytes: &[u8]) -> bool {
         return false;
     }
     bytes.iter().enumerate().any(|(i, &b)| {
-        b < 0x20 || b == 0x7F || (b == 0xC2 && bytes.get(i + 1).is_some_and(|next| (0x80..=0x9F).contains(next)))
+        CONTROL_START[usize::from(b)] && (b != 0xC2 || bytes.get(i + 1).is_some_and(|next| (0x80..=0x9F).contains(next)))
     })
 }
 

@@ -158,4 +158,3 @@ impl fmt::Display for Signature {
 fn into_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
-

@@ -27,9 +27,7 @@ impl Timestamp {
     pub fn unix_seconds(self) -> i64 {
         self.unix_seconds
     }
-}
 
-impl Timestamp {
     /// The `Timestamp` parameter's text, `yyyy-MM-ddTHH:mm:ssZ`, as ASCII bytes: written by hand,
     /// since `write!` with padding was a measurable share of a signature.
     pub fn to_ascii(self) -> [u8; 20] {

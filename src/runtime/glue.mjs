@@ -56,7 +56,7 @@ export function signer(wasm) {
     if (signed === undefined) return wasm.signCancelUploadDocumentJob(options);
     headers ??= wasm.signedHeaders();
     const newline = signed.indexOf('\n');
-    return { method: 'POST', url: signed.slice(0, newline), headers: { ...headers }, body: signed.slice(newline + 1) };
+    return signedRequest('POST', signed.slice(0, newline), headers, signed.slice(newline + 1));
   };
 }
 

@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::protocol::request::HEADERS as HEADERS_SENT;
 use crate::protocol::substring::find;
-use crate::protocol::{sign_request, CancelUploadDocumentJob, Credentials, Endpoint, Timestamp};
+use crate::protocol::{sign_request, CancelUploadDocumentJob, Credentials, Endpoint, Error, InputProblem, SignedRequest, Timestamp};
 use bindings::Glue;
 use failure::Failure;
 
@@ -34,11 +34,8 @@ pub fn install(glue: Glue) {
 #[wasm_bindgen(js_name = signCancelUploadDocumentJob)]
 pub fn sign_cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
     let call = options::read_sign(&options)?;
-    let millis = call.timestamp_ms.unwrap_or_else(send::corrected_now_ms);
-    let timestamp = Timestamp::from_unix_millis(millis as i64).map_err(Failure::from)?;
-    let nonce = call.nonce.unwrap_or_else(send::new_nonce);
     let request =
-        sign_request(&call.operation, &call.credentials, &call.endpoint, timestamp, &nonce).map_err(Failure::from)?;
+        sign_at(&call.operation, &call.credentials, &call.endpoint, call.timestamp_ms, call.nonce).map_err(Failure::from)?;
 
     let glue = bindings::with_glue(Clone::clone).ok_or_else(|| Failure::from(bindings::not_installed()))?;
     let headers: Object = signed_headers().into();
@@ -86,16 +83,32 @@ pub fn sign_plain(
         Some(url) => parsed_endpoint(url)?,
         None => Endpoint::for_region(&operation.region_id).ok()?,
     };
-    let millis = timestamp_ms.unwrap_or_else(send::corrected_now_ms);
-    let timestamp = Timestamp::from_unix_millis(millis as i64).ok().filter(|_| millis.is_finite())?;
-    let nonce = nonce.unwrap_or_else(send::new_nonce);
-    let request = sign_request(&operation, &credentials, &endpoint, timestamp, &nonce).ok()?;
+    let request = sign_at(&operation, &credentials, &endpoint, timestamp_ms, nonce).ok()?;
     // Sized exactly: wasm-bindgen would otherwise shrink it with a realloc on the way out.
     let mut out = String::with_capacity(request.url.len() + 1 + request.body.len());
     out.push_str(&request.url);
     out.push('\n');
     out.push_str(&request.body);
     Some(out)
+}
+
+/// Signs at `timestamp_ms` (else the clock corrected by the server's) with `nonce` (else a fresh
+/// one): what both ways of `signCancelUploadDocumentJob` do once their options are read.
+fn sign_at(
+    operation: &CancelUploadDocumentJob,
+    credentials: &Credentials,
+    endpoint: &Endpoint,
+    timestamp_ms: Option<f64>,
+    nonce: Option<String>,
+) -> Result<SignedRequest, Error> {
+    let millis = timestamp_ms.unwrap_or_else(send::corrected_now_ms);
+    // `as i64` would make NaN the epoch: a time that is not a finite number is refused here.
+    if !millis.is_finite() {
+        return Err(Error::input("timestamp", InputProblem::Malformed { expected: "a valid Date or an ISO 8601 string" }));
+    }
+    let timestamp = Timestamp::from_unix_millis(millis as i64)?;
+    let nonce = nonce.unwrap_or_else(send::new_nonce);
+    sign_request(operation, credentials, endpoint, timestamp, &nonce)
 }
 
 // Callers pass the same endpoint on every call: parsing it once is a tenth of a signature.
