@@ -12,9 +12,23 @@
 //!
 //! The per-runtime entry files (Node, workerd, browsers, Deno, Bun) live in `pkg-template/`.
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub, rust_2018_idioms)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
+// No std in the wasm module: its panic machinery was several kilobytes of it. The crate needs only
+// `alloc`; native builds and the wasm test build (feature `std`) link std as usual.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+extern crate alloc;
 
 pub mod protocol;
+
+/// What std's prelude would bring, for a `no_std` crate.
+mod prelude {
+    pub(crate) use alloc::borrow::ToOwned;
+    pub(crate) use alloc::boxed::Box;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
 
 #[cfg(target_arch = "wasm32")]
 pub mod runtime;

@@ -1,5 +1,7 @@
 //! An AccessKey pair, with an optional STS security token. `Debug` never shows a secret.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use super::error::Error;

@@ -4,6 +4,8 @@
 //! `A-Z a-z 0-9 - _ . ~`, encode every other byte of the UTF-8 form as `%XY` in upper-case hex,
 //! so a space is `%20` (never `+`), `*` is `%2A` and `~` stays `~`.
 
+use crate::prelude::*;
+
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Whether `byte` is left as is: the RFC 3986 unreserved set.

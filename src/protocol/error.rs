@@ -1,7 +1,11 @@
 //! The one error type of the library. Its kinds are the `kind` values of the JS `GpdbError`.
 
+use crate::prelude::*;
+
 use core::fmt;
-use std::borrow::Cow;
+use alloc::borrow::Cow;
+
+use super::text::push_decimal;
 
 /// Everything that can go wrong, from bad input to a garbled response.
 ///
@@ -83,20 +87,51 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The message (the `Display` form), built without `core::fmt` for the wasm module's sake.
+    pub fn message(&self) -> String {
+        let mut out = String::new();
+        self.write_message(&mut out);
+        out
+    }
+
+    fn write_message(&self, out: &mut String) {
         match self {
-            Error::Input(e) | Error::Credentials(e) => e.fmt(f),
-            Error::Api(e) => e.fmt(f),
-            Error::Response(e) => e.fmt(f),
-            Error::Network { message } => write!(f, "network error: {message}"),
-            Error::Timeout { after_ms } => write!(f, "no response within {after_ms} ms"),
-            Error::Aborted => f.write_str("the request was aborted"),
+            Error::Input(e) | Error::Credentials(e) => e.write_message(out),
+            Error::Api(e) => e.write_message(out),
+            Error::Response(e) => e.write_message(out),
+            Error::Network { message } => push_all(out, &["network error: ", message]),
+            Error::Timeout { after_ms } => {
+                out.push_str("no response within ");
+                push_decimal(out, u64::from(*after_ms));
+                out.push_str(" ms");
+            }
+            Error::Aborted => out.push_str("the request was aborted"),
         }
     }
 }
 
-impl std::error::Error for Error {}
+/// The `Display` impls print what `write_message` builds.
+macro_rules! display_by_message {
+    ($($type:ty),*) => {$(
+        impl fmt::Display for $type {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut out = String::new();
+                self.write_message(&mut out);
+                f.write_str(&out)
+            }
+        }
+    )*};
+}
+display_by_message!(Error, InputError, ApiError, ResponseError);
+
+fn push_all(out: &mut String, parts: &[&str]) {
+    for part in parts {
+        out.push_str(part);
+    }
+}
+
+impl core::error::Error for Error {}
 
 /// A problem with one named option. The message names the field and never echoes its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -175,38 +210,45 @@ impl InputProblem {
     }
 }
 
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = &self.field;
+impl InputError {
+    fn write_message(&self, out: &mut String) {
+        let field: &str = &self.field;
         match &self.problem {
-            InputProblem::Missing => write!(f, "{field} is required"),
-            InputProblem::Blank => write!(f, "{field} must not be empty or only whitespace"),
+            InputProblem::Missing => push_all(out, &[field, " is required"]),
+            InputProblem::Blank => push_all(out, &[field, " must not be empty or only whitespace"]),
             InputProblem::ControlCharacter { index } => {
-                write!(f, "{field} contains a control character at index {index}")
+                push_all(out, &[field, " contains a control character at index "]);
+                push_decimal(out, *index as u64);
             }
             InputProblem::LoneSurrogate => {
-                write!(f, "{field} contains a lone UTF-16 surrogate, which cannot be encoded")
+                push_all(out, &[field, " contains a lone UTF-16 surrogate, which cannot be encoded"])
             }
             InputProblem::TooLong { len, max } => {
-                write!(f, "{field} is {len} bytes long; the limit is {max} bytes")
+                push_all(out, &[field, " is "]);
+                push_decimal(out, *len as u64);
+                out.push_str(" bytes long; the limit is ");
+                push_decimal(out, *max as u64);
+                out.push_str(" bytes");
             }
-            InputProblem::Malformed { expected } => write!(f, "{field} is malformed: expected {expected}"),
-            InputProblem::WrongType { expected, found } => {
-                write!(f, "{field} must be {expected}, not {found}")
-            }
+            InputProblem::Malformed { expected } => push_all(out, &[field, " is malformed: expected ", expected]),
+            InputProblem::WrongType { expected, found } => push_all(out, &[field, " must be ", expected, ", not ", found]),
             InputProblem::UnknownOption { did_you_mean: Some(name) } => {
-                write!(f, "unknown option {field}: did you mean {name}?")
+                push_all(out, &["unknown option ", field, ": did you mean ", name, "?"])
             }
-            InputProblem::UnknownOption { did_you_mean: None } => write!(f, "unknown option {field}"),
-            InputProblem::ProviderFailed => write!(f, "{field} provider failed (see cause)"),
-            InputProblem::NoCredentials => write!(
-                f,
-                "{field} is required: pass credentials, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET in the environment (Node.js, Bun, Deno)"
-            ),
-            InputProblem::EnvironmentDenied { variable } => write!(
-                f,
-                "{field} were not given, and reading {variable} from the environment was denied (Deno: --allow-env={variable},ALIBABA_CLOUD_ACCESS_KEY_SECRET,ALIBABA_CLOUD_SECURITY_TOKEN)"
-            ),
+            InputProblem::UnknownOption { did_you_mean: None } => push_all(out, &["unknown option ", field]),
+            InputProblem::ProviderFailed => push_all(out, &[field, " provider failed (see cause)"]),
+            InputProblem::NoCredentials => push_all(out, &[
+                field,
+                " is required: pass credentials, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET in the environment (Node.js, Bun, Deno)",
+            ]),
+            InputProblem::EnvironmentDenied { variable } => push_all(out, &[
+                field,
+                " were not given, and reading ",
+                variable,
+                " from the environment was denied (Deno: --allow-env=",
+                variable,
+                ",ALIBABA_CLOUD_ACCESS_KEY_SECRET,ALIBABA_CLOUD_SECURITY_TOKEN)",
+            ]),
         }
     }
 }
@@ -245,13 +287,12 @@ impl ApiError {
     }
 }
 
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)?;
+impl ApiError {
+    fn write_message(&self, out: &mut String) {
+        push_all(out, &[&self.code, ": ", &self.message]);
         if let Some(id) = &self.request_id {
-            write!(f, " (RequestId {id})")?;
+            push_all(out, &[" (RequestId ", id, ")"]);
         }
-        Ok(())
     }
 }
 
@@ -295,23 +336,25 @@ impl ResponseProblem {
     }
 }
 
-impl fmt::Display for ResponseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let status = self.http_status;
+impl ResponseError {
+    fn write_message(&self, out: &mut String) {
+        out.push_str("HTTP ");
+        push_decimal(out, u64::from(self.http_status));
         match &self.problem {
-            ResponseProblem::Empty => write!(f, "HTTP {status} with an empty body")?,
-            ResponseProblem::NotJson => write!(f, "HTTP {status} with a body that is not a JSON object")?,
-            ResponseProblem::MissingField(name) => write!(f, "HTTP {status} answer has no {name}")?,
-            ResponseProblem::UnknownStatus => write!(f, "HTTP {status} answer has an unknown Status")?,
+            ResponseProblem::Empty => out.push_str(" with an empty body"),
+            ResponseProblem::NotJson => out.push_str(" with a body that is not a JSON object"),
+            ResponseProblem::MissingField(name) => push_all(out, &[" answer has no ", name]),
+            ResponseProblem::UnknownStatus => out.push_str(" answer has an unknown Status"),
             ResponseProblem::TooLarge { limit } => {
-                write!(f, "HTTP {status} answer is larger than {limit} bytes")?
+                out.push_str(" answer is larger than ");
+                push_decimal(out, *limit as u64);
+                out.push_str(" bytes");
             }
         }
         if !self.excerpt.is_empty() {
             // The excerpt has no control characters left, so plain quotes are unambiguous.
-            write!(f, ": \"{}\"", self.excerpt)?;
+            push_all(out, &[": \"", &self.excerpt, "\""]);
         }
-        Ok(())
     }
 }
 

@@ -35,6 +35,7 @@ pub mod retry;
 pub mod sign;
 mod small_sort;
 pub(crate) mod substring;
+pub(crate) mod text;
 pub mod timestamp;
 
 pub use credentials::Credentials;

@@ -5,6 +5,8 @@
 //! `DBInstanceId` and `RegionId` in the query, `Collection`, `JobId`, `Namespace` and
 //! `NamespacePassword` in the `application/x-www-form-urlencoded` body.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use super::endpoint::validate_region_id;

@@ -5,6 +5,8 @@
 //! encoded. A proxy's HTML error page may echo the form body. So every form a secret takes on
 //! the wire is scrubbed: raw, percent-encoded once and twice, and form-encoded.
 
+use crate::prelude::*;
+
 use super::encode::percent_encode;
 use super::small_sort::sort_by_key;
 use super::substring::{find, replace_all};

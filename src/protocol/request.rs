@@ -1,5 +1,7 @@
 //! The signed HTTP request: everything the runtime layer hands to `fetch`.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use super::credentials::Credentials;
@@ -7,6 +9,7 @@ use super::endpoint::Endpoint;
 use super::error::Error;
 use super::operation::{check_text_up_to, CancelUploadDocumentJob, ACTION, VERSION};
 use super::redact::MASK;
+use super::text::concat;
 use super::sign::{CanonicalQuery, Signature, StringToSign};
 use super::timestamp::Timestamp;
 
@@ -102,7 +105,7 @@ impl fmt::Debug for SignedRequest {
             .body
             .split('&')
             .map(|pair| match pair.split_once('=') {
-                Some((key, _)) if SECRET_BODY_PARAMS.contains(&key) => format!("{key}={MASK}"),
+                Some((key, _)) if SECRET_BODY_PARAMS.contains(&key) => concat(&[key, "=", MASK]),
                 _ => pair.to_owned(),
             })
             .collect();

@@ -18,8 +18,9 @@ pub const MAX_DELAY_MS: f64 = 20_000.0;
 /// Full jitter: a uniformly random wait in `[0, min(cap, base · 2^retry))`, `retry` counting from 0.
 /// `unit` is a random number in `[0, 1)`.
 pub fn backoff_delay_ms(retry: u32, unit: f64) -> f64 {
-    let window = (BASE_DELAY_MS * 2f64.powi(retry.min(30) as i32)).min(MAX_DELAY_MS);
-    (window * unit.clamp(0.0, 1.0)).floor()
+    let window = (BASE_DELAY_MS * (1u64 << retry.min(30)) as f64).min(MAX_DELAY_MS);
+    // Truncation is floor here: the wait is never negative. (`f64::floor` is std-only.)
+    (window * unit.clamp(0.0, 1.0)) as u64 as f64
 }
 
 /// The wait a server asked for, capped at [`MAX_DELAY_MS`]: `x-acs-retry-after` in milliseconds,

@@ -6,6 +6,8 @@
 //! 2. `StringToSign = METHOD & %2F & enc(CanonicalQuery)`.
 //! 3. `Signature = base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign))`.
 
+use crate::prelude::*;
+
 use core::fmt;
 
 use base64::Engine as _;

@@ -1,6 +1,8 @@
 //! Everything the wasm imports from JS: the global `fetch` and the glue module.
 
-use std::cell::RefCell;
+use core::cell::RefCell;
+
+use super::global::Global;
 
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
@@ -46,9 +48,7 @@ extern "C" {
     pub(crate) fn dispose(this: &AttemptSignal);
 }
 
-thread_local! {
-    static GLUE: RefCell<Option<Glue>> = const { RefCell::new(None) };
-}
+static GLUE: Global<RefCell<Option<Glue>>> = Global::new(RefCell::new(None));
 
 pub(crate) fn install(glue: Glue) {
     GLUE.with(|slot| *slot.borrow_mut() = Some(glue));

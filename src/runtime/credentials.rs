@@ -1,11 +1,14 @@
 //! Where credentials come from: a plain object (or Node's environment), or an async provider
 //! whose result is cached until 5 minutes before it expires and shared by concurrent calls.
 
+use core::cell::OnceCell;
+
 use js_sys::{Function, Object, Promise, Reflect, WeakMap};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::failure::Failure;
+use super::global::Global;
 use super::options::{credentials as credentials_error, read_credentials};
 use super::set;
 use crate::protocol::{Credentials, InputProblem};
@@ -18,10 +21,12 @@ pub(crate) enum CredentialsSource {
     Provider(Function),
 }
 
-thread_local! {
-    // provider function → { pending?: Promise, value?: raw result, refreshAt: number }.
-    // A WeakMap, so a provider that is dropped by the caller is dropped here too.
-    static CACHE: WeakMap = WeakMap::new();
+// provider function → { pending?: Promise, value?: raw result, refreshAt: number }.
+// A WeakMap, so a provider that is dropped by the caller is dropped here too.
+static CACHE: Global<OnceCell<WeakMap>> = Global::new(OnceCell::new());
+
+fn cache<R>(f: impl FnOnce(&WeakMap) -> R) -> R {
+    CACHE.with(|cache| f(cache.get_or_init(WeakMap::new)))
 }
 
 impl CredentialsSource {
@@ -31,7 +36,7 @@ impl CredentialsSource {
             CredentialsSource::Provider(provider) => provider,
         };
         let now = js_sys::Date::now();
-        let entry = CACHE.with(|cache| cache.get(provider));
+        let entry = cache(|cache| cache.get(provider));
         if entry.is_object() {
             let value = Reflect::get(&entry, &"value".into()).unwrap_or(JsValue::UNDEFINED);
             let refresh_at = Reflect::get(&entry, &"refreshAt".into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
@@ -52,7 +57,7 @@ impl CredentialsSource {
         };
         let entry = Object::new();
         set(&entry, "pending", &pending);
-        CACHE.with(|cache| cache.set(provider, &entry));
+        cache(|cache| cache.set(provider, &entry));
         let outcome = JsFuture::from(pending).await.map_err(provider_failed).and_then(|value| {
             let (credentials, expires_at) = validate(&value)?;
             Ok((value, credentials, expires_at))
@@ -62,11 +67,11 @@ impl CredentialsSource {
                 let fresh = Object::new();
                 set(&fresh, "value", &value);
                 set(&fresh, "refreshAt", &(expires_at.unwrap_or(f64::INFINITY) - REFRESH_BEFORE_EXPIRY_MS).into());
-                CACHE.with(|cache| cache.set(provider, &fresh));
+                cache(|cache| cache.set(provider, &fresh));
                 Ok(credentials)
             }
             Err(failure) => {
-                CACHE.with(|cache| cache.delete(provider));
+                cache(|cache| cache.delete(provider));
                 Err(failure)
             }
         }

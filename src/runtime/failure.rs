@@ -2,11 +2,13 @@
 //! knows: the JS value that caused it and how many attempts were made. One conversion builds
 //! the JS `GpdbError`.
 
+
 use js_sys::Object;
 use wasm_bindgen::JsValue;
 
 use super::bindings::with_glue;
 use super::set;
+use crate::protocol::text::concat;
 use crate::protocol::Error;
 
 #[derive(Debug)]
@@ -57,9 +59,9 @@ impl From<Failure> for JsValue {
         if let Some(status) = error.http_status() {
             set(&fields, "httpStatus", &status.into());
         }
-        let message = error.to_string();
+        let message = error.message();
         let cause = cause.unwrap_or(JsValue::UNDEFINED);
         with_glue(|glue| glue.new_gpdb_error(&message, &fields, &cause))
-            .unwrap_or_else(|| js_sys::Error::new(&format!("gpdb-edge was loaded without its entry file: {message}")).into())
+            .unwrap_or_else(|| js_sys::Error::new(&concat(&["gpdb-edge was loaded without its entry file: ", &message])).into())
     }
 }

@@ -3,12 +3,17 @@
 //! [`crate::protocol`] types. The only clock is `Date.now()` and the only randomness is
 //! `crypto.getRandomValues` (through getrandom), both read here and nowhere in the core.
 
+use crate::prelude::*;
+
 pub mod bindings;
 mod credentials;
 mod failure;
+mod global;
 mod options;
 mod send;
 mod transport;
+
+use core::cell::{OnceCell, RefCell};
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -18,6 +23,15 @@ use crate::protocol::substring::find;
 use crate::protocol::{sign_request, CancelUploadDocumentJob, Credentials, Endpoint, Error, InputProblem, SignedRequest, Timestamp};
 use bindings::Glue;
 use failure::Failure;
+use global::Global;
+
+/// Without std there is no panic machinery: a panic (a bug) traps, and the JS caller gets a
+/// `WebAssembly.RuntimeError`, as `panic = "abort"` gave before.
+#[cfg(not(feature = "std"))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 // std's dlmalloc is about 7 KB of the module; talc is a fraction of that and as fast here.
 #[global_allocator]
@@ -126,9 +140,7 @@ fn parsed_endpoint(url: String) -> Option<Endpoint> {
     })
 }
 
-thread_local! {
-    static LAST_ENDPOINT: std::cell::RefCell<Option<(String, Endpoint)>> = const { std::cell::RefCell::new(None) };
-}
+static LAST_ENDPOINT: Global<RefCell<Option<(String, Endpoint)>>> = Global::new(RefCell::new(None));
 
 /// The headers of every signed request, as a JS object (the glue copies it per call).
 #[wasm_bindgen(js_name = signedHeaders)]
@@ -147,10 +159,8 @@ pub fn signed_headers() -> JsValue {
     })
 }
 
-thread_local! {
-    // The headers never change: built into a JS object once, copied by the glue per call.
-    static HEADERS: std::cell::OnceCell<Object> = const { std::cell::OnceCell::new() };
-}
+// The headers never change: built into a JS object once, copied by the glue per call.
+static HEADERS: Global<OnceCell<Object>> = Global::new(OnceCell::new());
 
 /// Signs and sends CancelUploadDocumentJob; resolves `{ requestId, status, message }`.
 #[wasm_bindgen(js_name = cancelUploadDocumentJob)]
@@ -194,6 +204,4 @@ pub(crate) fn name(key: &'static str) -> JsValue {
     })
 }
 
-thread_local! {
-    static NAMES: std::cell::RefCell<Vec<(&'static str, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
-}
+static NAMES: Global<RefCell<Vec<(&'static str, JsValue)>>> = Global::new(RefCell::new(Vec::new()));

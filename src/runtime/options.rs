@@ -1,13 +1,17 @@
 //! Reading the JS options object into protocol types. Every problem names the option and
 //! echoes no value; unknown keys are errors, with a hint for Alibaba's own parameter names.
 
+use crate::prelude::*;
+
 use js_sys::{Date, Function, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::bindings::{is_array, with_glue};
 use crate::protocol::substring::find;
+use crate::protocol::text::concat;
 use super::credentials::CredentialsSource;
 use super::failure::Failure;
+use super::global::Global;
 use crate::protocol::error::InputError;
 use crate::protocol::operation::CancelUploadDocumentJob;
 use crate::protocol::retry::{DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT};
@@ -183,7 +187,8 @@ fn read_timeout(object: &Object) -> Result<u32, Failure> {
     let expected = "a number of milliseconds from 1 to 2147483647";
     match optional_number(object, "timeoutMs")? {
         None => Ok(DEFAULT_TIMEOUT_MS),
-        Some(ms) if (1.0..=MAX_TIMEOUT_MS).contains(&ms) => Ok(ms.ceil() as u32),
+        // Rounded up (`f64::ceil` is std-only): 1.5 ms waits 2, never 1.
+        Some(ms) if (1.0..=MAX_TIMEOUT_MS).contains(&ms) => Ok(ms as u32 + u32::from(f64::from(ms as u32) < ms)),
         Some(_) => Err(input("timeoutMs", InputProblem::Malformed { expected })),
     }
 }
@@ -191,7 +196,7 @@ fn read_timeout(object: &Object) -> Result<u32, Failure> {
 fn read_max_retries(object: &Object) -> Result<u32, Failure> {
     match optional_number(object, "maxRetries")? {
         None => Ok(DEFAULT_MAX_RETRIES),
-        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(MAX_RETRIES_LIMIT)).contains(&n) => Ok(n as u32),
+        Some(n) if (0.0..=f64::from(MAX_RETRIES_LIMIT)).contains(&n) && f64::from(n as u32) == n => Ok(n as u32),
         Some(_) => Err(input("maxRetries", InputProblem::Malformed { expected: "a whole number from 0 to 10" })),
     }
 }
@@ -287,13 +292,11 @@ fn check_keys(object: &Object, keys: Keys) -> Result<(), Failure> {
     let folded: String = key.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect();
     let did_you_mean = HINTS.iter().find(|(alias, _)| *alias == folded).map(|(_, name)| *name);
     let did_you_mean = did_you_mean.map(|name| name.strip_prefix(prefix).unwrap_or(name));
-    Err(input_named(format!("{prefix}{key}"), InputProblem::UnknownOption { did_you_mean }))
+    Err(input_named(concat(&[prefix, &key]), InputProblem::UnknownOption { did_you_mean }))
 }
 
-thread_local! {
-    // The allowed-key Sets, one per Keys.
-    static ALLOWED: std::cell::RefCell<Vec<(Keys, js_sys::Set)>> = const { std::cell::RefCell::new(Vec::new()) };
-}
+// The allowed-key Sets, one per Keys.
+static ALLOWED: Global<core::cell::RefCell<Vec<(Keys, js_sys::Set)>>> = Global::new(core::cell::RefCell::new(Vec::new()));
 
 /// The property behind `field` (`credentials.accessKeyId` is `accessKeyId` of the credentials).
 fn get(object: &Object, field: &'static str, error: ErrorFn) -> Result<JsValue, Failure> {

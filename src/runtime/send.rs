@@ -1,23 +1,24 @@
 //! The attempt loop: sign afresh, send, interpret; retry what may succeed, after a backoff or
 //! the wait the server asked for; learn the server's clock when it rejects our timestamp.
 
-use std::cell::Cell;
+use crate::prelude::*;
+
+use core::cell::Cell;
 
 use js_sys::Date;
 use wasm_bindgen_futures::JsFuture;
 
 use super::bindings::with_glue;
 use super::failure::Failure;
+use super::global::Global;
 use super::options::SendCall;
 use super::transport::{caller_aborted, fetch_once};
 use crate::protocol::retry::{backoff_delay_ms, clock_offset_ms, is_clock_skew, server_delay_ms};
 use crate::protocol::{parse_response, sign_request, CancelResult, Error, Timestamp};
 
-thread_local! {
-    // What to add to Date.now() to read the server's clock; kept for the module's lifetime,
-    // like AWS SDK v3's systemClockOffset.
-    static CLOCK_OFFSET_MS: Cell<f64> = const { Cell::new(0.0) };
-}
+// What to add to Date.now() to read the server's clock; kept for the module's lifetime,
+// like AWS SDK v3's systemClockOffset.
+static CLOCK_OFFSET_MS: Global<Cell<f64>> = Global::new(Cell::new(0.0));
 
 /// `Date.now()` corrected by the offset learnt from the server.
 pub(crate) fn corrected_now_ms() -> f64 {
@@ -56,10 +57,8 @@ fn fill_random(bytes: &mut [u8]) {
     });
 }
 
-thread_local! {
-    // Random bytes not handed out yet, and how many of the buffer have been.
-    static RANDOM_POOL: std::cell::RefCell<([u8; 1024], usize)> = const { std::cell::RefCell::new(([0; 1024], 1024)) };
-}
+// Random bytes not handed out yet, and how many of the buffer have been.
+static RANDOM_POOL: Global<core::cell::RefCell<([u8; 1024], usize)>> = Global::new(core::cell::RefCell::new(([0; 1024], 1024)));
 
 fn random_unit() -> f64 {
     let mut bytes = [0u8; 8];

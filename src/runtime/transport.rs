@@ -1,6 +1,8 @@
 //! One attempt: hand a signed request to the global `fetch` and read the answer, bounded in
 //! time (the per-attempt timeout) and in size (the body read limit).
 
+use crate::prelude::*;
+
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -11,6 +13,7 @@ use super::failure::Failure;
 use crate::protocol::error::{ResponseError, ResponseProblem};
 use crate::protocol::redact::redact;
 use crate::protocol::substring::find;
+use crate::protocol::text::concat;
 use crate::protocol::{Error, SignedRequest};
 
 /// The largest answer read. The API answers in well under a kilobyte.
@@ -99,7 +102,7 @@ fn describe(error: &JsValue) -> String {
         .filter(JsValue::is_object)
         .and_then(|cause| text(&cause, "code").or_else(|| text(&cause, "message")));
     match code {
-        Some(code) if find(&message, &code).is_none() => format!("{message} ({code})"),
+        Some(code) if find(&message, &code).is_none() => concat(&[&message, " (", &code, ")"]),
         _ => message,
     }
 }
