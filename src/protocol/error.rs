@@ -125,6 +125,7 @@ macro_rules! display_by_message {
 }
 display_by_message!(Error, InputError, ApiError, ResponseError);
 
+#[inline(never)]
 fn push_all(out: &mut String, parts: &[&str]) {
     for part in parts {
         out.push_str(part);

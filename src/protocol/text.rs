@@ -4,6 +4,7 @@
 use crate::prelude::*;
 
 /// `parts` joined, allocated once.
+#[inline(never)]
 pub(crate) fn concat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|part| part.len()).sum());
     for part in parts {
@@ -13,6 +14,7 @@ pub(crate) fn concat(parts: &[&str]) -> String {
 }
 
 /// Appends `n` in decimal.
+#[inline(never)]
 pub(crate) fn push_decimal(out: &mut String, n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();

@@ -182,12 +182,14 @@ pub fn wasm_memory() -> JsValue {
 }
 
 // Setting a data property on a fresh plain object cannot fail.
+#[inline(never)]
 pub(crate) fn set(target: &Object, key: &'static str, value: &JsValue) {
     let _ = Reflect::set(target, &name(key), value);
 }
 
 /// A property name as a JS string, made once: the same two dozen names are used on every call,
 /// and making a JS string from wasm memory each time was a measurable share of a signature.
+#[inline(never)]
 pub(crate) fn name(key: &'static str) -> JsValue {
     NAMES.with(|names| {
         let mut names = names.borrow_mut();

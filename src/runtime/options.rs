@@ -202,6 +202,7 @@ fn read_max_retries(object: &Object) -> Result<u32, Failure> {
 }
 
 /// A `Date`, an ISO 8601 string or milliseconds since the epoch, as milliseconds.
+#[inline(never)]
 pub(crate) fn read_time(value: &JsValue, field: &'static str, error: ErrorFn) -> Result<f64, Failure> {
     let millis = if let Some(date) = value.dyn_ref::<Date>() {
         date.get_time()
@@ -224,6 +225,7 @@ fn options_object(options: &JsValue) -> Result<Object, Failure> {
 }
 
 /// `value` as a plain object (not an array or a function), or the error `error(field, ...)`.
+#[inline(never)]
 fn plain_object(value: &JsValue, field: &'static str, expected: &'static str, error: ErrorFn) -> Result<Object, Failure> {
     let array = is_array(value).map_err(|cause| unreadable(field, error, cause))?;
     if value.is_object() && !array && !value.is_function() {
@@ -236,6 +238,7 @@ fn plain_object(value: &JsValue, field: &'static str, expected: &'static str, er
 type ErrorFn = fn(&'static str, InputProblem) -> Failure;
 
 // A getter, proxy trap or revoked proxy that throws: the caller's error, with its exception kept.
+#[inline(never)]
 fn unreadable(field: &'static str, error: ErrorFn, cause: JsValue) -> Failure {
     Failure { cause: Some(cause), ..error(field, InputProblem::Malformed { expected: "a readable value (reading it threw)" }) }
 }
@@ -299,11 +302,13 @@ fn check_keys(object: &Object, keys: Keys) -> Result<(), Failure> {
 static ALLOWED: Global<core::cell::RefCell<Vec<(Keys, js_sys::Set)>>> = Global::new(core::cell::RefCell::new(Vec::new()));
 
 /// The property behind `field` (`credentials.accessKeyId` is `accessKeyId` of the credentials).
+#[inline(never)]
 fn get(object: &Object, field: &'static str, error: ErrorFn) -> Result<JsValue, Failure> {
     let key = field.rsplit('.').next().unwrap_or(field);
     Reflect::get(object, &super::name(key)).map_err(|cause| unreadable(field, error, cause))
 }
 
+#[inline(never)]
 fn string_value(value: &JsValue, field: &'static str, error: ErrorFn) -> Result<String, Failure> {
     let Some(text) = value.as_string() else { return Err(error(field, wrong_type("a string", value))) };
     // The conversion turns a lone surrogate into U+FFFD; only then is the (slow, per code unit)
@@ -314,6 +319,7 @@ fn string_value(value: &JsValue, field: &'static str, error: ErrorFn) -> Result<
     Ok(text)
 }
 
+#[inline(never)]
 fn required_string(object: &Object, field: &'static str, error: ErrorFn) -> Result<String, Failure> {
     let value = get(object, field, error)?;
     if value.is_undefined() {
@@ -322,6 +328,7 @@ fn required_string(object: &Object, field: &'static str, error: ErrorFn) -> Resu
     string_value(&value, field, error)
 }
 
+#[inline(never)]
 fn optional_string(object: &Object, field: &'static str, error: ErrorFn) -> Result<Option<String>, Failure> {
     let value = get(object, field, error)?;
     if value.is_undefined() || value.is_null() {
@@ -330,6 +337,7 @@ fn optional_string(object: &Object, field: &'static str, error: ErrorFn) -> Resu
     string_value(&value, field, error).map(Some)
 }
 
+#[inline(never)]
 fn optional_number(object: &Object, field: &'static str) -> Result<Option<f64>, Failure> {
     let value = get(object, field, input)?;
     if value.is_undefined() || value.is_null() {
@@ -341,6 +349,7 @@ fn optional_number(object: &Object, field: &'static str) -> Result<Option<f64>, 
     }
 }
 
+#[inline(never)]
 pub(crate) fn wrong_type(expected: &'static str, value: &JsValue) -> InputProblem {
     let found = if value.is_null() {
         "null"
@@ -372,14 +381,17 @@ pub(crate) fn wrong_type(expected: &'static str, value: &JsValue) -> InputProble
     InputProblem::WrongType { expected, found }
 }
 
+#[inline(never)]
 pub(crate) fn input(field: &'static str, problem: InputProblem) -> Failure {
     Error::Input(InputError { field: field.into(), problem }).into()
 }
 
+#[inline(never)]
 fn input_named(field: String, problem: InputProblem) -> Failure {
     Error::Input(InputError { field: field.into(), problem }).into()
 }
 
+#[inline(never)]
 pub(crate) fn credentials(field: &'static str, problem: InputProblem) -> Failure {
     Error::Credentials(InputError { field: field.into(), problem }).into()
 }
