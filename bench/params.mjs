@@ -20,3 +20,10 @@ export const SIGN_OPTIONS = Object.freeze({
 
 /** A distinct running job for each end-to-end call: the mock cancels a job once. */
 export const benchJobId = (i) => `b0000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+
+/**
+ * SIGN_OPTIONS with a different jobId each. The per-call signing loops cycle through them (option
+ * set `i & 255` for call `i`), as a service cancelling many jobs with one set of credentials does:
+ * every signer signs a request it has not signed just before.
+ */
+export const SIGN_JOBS = Object.freeze(Array.from({ length: 256 }, (_, i) => Object.freeze({ ...SIGN_OPTIONS, jobId: benchJobId(i) })));

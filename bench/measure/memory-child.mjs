@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-import { SIGN_OPTIONS } from '../params.mjs';
+import { SIGN_JOBS } from '../params.mjs';
 
 const [which, projectDir, callsArg] = process.argv.slice(2);
 const calls = Number(callsArg);
@@ -17,11 +17,11 @@ if (which === 'gpdb-edge') {
   const lib = require(entry);
   // By absolute path: the same module instance node.cjs required, so the same wasm memory.
   const bindings = require(join(dirname(entry), 'gpdb_edge_node.cjs'));
-  sign = () => lib.signCancelUploadDocumentJob(SIGN_OPTIONS);
+  sign = (i) => lib.signCancelUploadDocumentJob(SIGN_JOBS[i & 255]);
   wasmMemory = () => bindings.__wasmMemory().buffer.byteLength;
 } else {
   const { signWithOpenApiUtil } = await import('../signers/official.mjs');
-  sign = () => signWithOpenApiUtil(SIGN_OPTIONS);
+  sign = (i) => signWithOpenApiUtil(SIGN_JOBS[i & 255]);
 }
 
 const snapshot = () => {
@@ -31,7 +31,7 @@ const snapshot = () => {
 
 const before = snapshot();
 let sink = 0;
-for (let i = 0; i < calls; i++) sink += sign().url.length;
+for (let i = 0; i < calls; i++) sink += sign(i).url.length;
 const after = snapshot();
 if (!sink) throw new Error('nothing signed');
 process.stdout.write(JSON.stringify({ before, after }));

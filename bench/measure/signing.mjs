@@ -2,7 +2,7 @@
 // the three signers interleaved round by round so that drift hits them alike.
 import assert from 'node:assert/strict';
 
-import { ACCESS_KEY_SECRET, SIGN_OPTIONS } from '../params.mjs';
+import { ACCESS_KEY_SECRET, SIGN_JOBS } from '../params.mjs';
 import { officialSignerAgrees, signWithOpenApiUtil } from '../signers/official.mjs';
 import { signWithWebCrypto } from '../signers/webcrypto.mjs';
 import { median } from '../stats.mjs';
@@ -11,13 +11,13 @@ export async function measureSigning({ gpdbEdge, quick }) {
   const runs = quick ? 1 : 7;
   const ops = quick ? 300 : 20_000;
   const signers = {
-    gpdbEdge: { sync: true, sign: () => gpdbEdge.signCancelUploadDocumentJob(SIGN_OPTIONS) },
-    official: { sync: true, sign: () => signWithOpenApiUtil(SIGN_OPTIONS) },
-    webCrypto: { sync: false, sign: () => signWithWebCrypto(SIGN_OPTIONS) },
+    gpdbEdge: { sync: true, sign: (i) => gpdbEdge.signCancelUploadDocumentJob(SIGN_JOBS[i & 255]) },
+    official: { sync: true, sign: (i) => signWithOpenApiUtil(SIGN_JOBS[i & 255]) },
+    webCrypto: { sync: false, sign: (i) => signWithWebCrypto(SIGN_JOBS[i & 255]) },
   };
 
   for (const [name, { sign }] of Object.entries(signers)) {
-    const signed = await sign();
+    const signed = await sign(0);
     assert.ok(officialSignerAgrees(signed, ACCESS_KEY_SECRET), `${name}: the official signer disagrees with its Signature`);
     assert.equal(new URL(signed.url).searchParams.get('NamespacePassword'), null, `${name}: no password in the URL`);
   }
@@ -26,8 +26,8 @@ export async function measureSigning({ gpdbEdge, quick }) {
   let sink = 0;
   const batch = async ({ sync, sign }, count) => {
     const start = performance.now();
-    if (sync) for (let i = 0; i < count; i++) sink += sign().url.length;
-    else for (let i = 0; i < count; i++) sink += (await sign()).url.length;
+    if (sync) for (let i = 0; i < count; i++) sink += sign(i).url.length;
+    else for (let i = 0; i < count; i++) sink += (await sign(i)).url.length;
     return performance.now() - start;
   };
 
