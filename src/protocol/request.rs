@@ -10,7 +10,7 @@ use super::error::Error;
 use super::operation::{check_text_up_to, CancelUploadDocumentJob, ACTION, VERSION};
 use super::redact::MASK;
 use super::text::concat;
-use super::sign::{CanonicalQuery, Signature, StringToSign};
+use super::sign::{CanonicalQuery, Signature, SigningKey, StringToSign};
 use super::timestamp::Timestamp;
 
 /// The HTTP method. Source: the official SDK's `Params { method: "POST", style: "RPC" }`.
@@ -53,6 +53,19 @@ pub fn sign_request(
     timestamp: Timestamp,
     nonce: &str,
 ) -> Result<SignedRequest, Error> {
+    sign_request_with_key(operation, credentials, None, endpoint, timestamp, nonce)
+}
+
+/// [`sign_request`], with the signing key of `credentials.access_key_secret` when the caller
+/// keeps one ([`SigningKey::new`] of that secret: the caller's to keep in step).
+pub(crate) fn sign_request_with_key(
+    operation: &CancelUploadDocumentJob,
+    credentials: &Credentials,
+    key: Option<&SigningKey>,
+    endpoint: &Endpoint,
+    timestamp: Timestamp,
+    nonce: &str,
+) -> Result<SignedRequest, Error> {
     operation.validate()?;
     credentials.validate()?;
     check_text_up_to("nonce", nonce, MAX_NONCE_BYTES)?;
@@ -82,7 +95,10 @@ pub fn sign_request(
     let query_string = CanonicalQuery::new(&query);
     let body = CanonicalQuery::new(body);
     let string_to_sign = StringToSign::new(METHOD, &CanonicalQuery::merge(&query_string, &body));
-    let signature = Signature::calculate(&credentials.access_key_secret, &string_to_sign);
+    let signature = match key {
+        Some(key) => Signature::with_key(key, &string_to_sign),
+        None => Signature::calculate(&credentials.access_key_secret, &string_to_sign),
+    };
 
     let mut url = String::with_capacity(endpoint.as_str().len() + query_string.as_str().len() + 48);
     url.push_str(endpoint.as_str());

@@ -45,6 +45,7 @@ export function signedRequest(method, url, headers, body) {
 // (So a getter on the options may run twice, when the call goes the general way.)
 export function signer(wasm) {
   let headers;
+  const state = plainState(wasm);
   return function signCancelUploadDocumentJob(options) {
     let args;
     try {
@@ -52,12 +53,40 @@ export function signer(wasm) {
     } catch {
       // A throwing getter or proxy trap: the general way reports it.
     }
-    const signed = args && wasm.signPlain(...args);
+    const signed = args && signPlain(wasm, state, args);
     if (signed === undefined) return wasm.signCancelUploadDocumentJob(options);
     headers ??= wasm.signedHeaders();
     const newline = signed.indexOf('\n');
     return signedRequest('POST', signed.slice(0, newline), headers, signed.slice(newline + 1));
   };
+}
+
+// Per wasm instance, the arguments of its last completed signPlain call. Strings equal to the last
+// call's are not passed again (bit i of the `unchanged` argument says argument i is unchanged):
+// the wasm keeps them, and copying strings in was a seventh of a signature. Shared by every signer
+// of one instance, and forgotten during each call. The wasm honours the bits only when its last
+// call came from the same state (`id`), so two states over one instance can never mix their values.
+const plainStates = new WeakMap();
+let nextStateId = (Math.random() * 2 ** 32) >>> 0;
+
+function plainState(wasm) {
+  let state = plainStates.get(wasm);
+  if (!state) plainStates.set(wasm, (state = { id: nextStateId++ >>> 0, last: undefined }));
+  return state;
+}
+
+// The timestamp (10) and the nonce (11) change from call to call and are always passed.
+function signPlain(wasm, state, a) {
+  const l = state.last;
+  state.last = undefined;
+  const u = l === undefined ? 0
+    : (a[0] === l[0]) | ((a[1] === l[1]) << 1) | ((a[2] === l[2]) << 2) | ((a[3] === l[3]) << 3) | ((a[4] === l[4]) << 4)
+      | ((a[5] === l[5]) << 5) | ((a[6] === l[6]) << 6) | ((a[7] === l[7]) << 7) | ((a[8] === l[8]) << 8) | ((a[9] === l[9]) << 9);
+  const signed = wasm.signPlain(state.id, u, u & 1 ? undefined : a[0], u & 2 ? undefined : a[1], u & 4 ? undefined : a[2],
+    u & 8 ? undefined : a[3], u & 16 ? undefined : a[4], u & 32 ? undefined : a[5], u & 64 ? undefined : a[6],
+    u & 128 ? undefined : a[7], u & 256 ? undefined : a[8], u & 512 ? undefined : a[9], a[10], a[11]);
+  if (signed !== undefined) state.last = a;
+  return signed;
 }
 
 const PLAIN_KEYS = new Set(['regionId', 'dbInstanceId', 'namespace', 'collection', 'namespacePassword', 'jobId', 'endpoint',

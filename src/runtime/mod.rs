@@ -20,7 +20,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::protocol::request::HEADERS as HEADERS_SENT;
 use crate::protocol::substring::find;
-use crate::protocol::{sign_request, CancelUploadDocumentJob, Credentials, Endpoint, Error, InputProblem, SignedRequest, Timestamp};
+use crate::protocol::request::sign_request_with_key;
+use crate::protocol::sign::SigningKey;
+use crate::protocol::{CancelUploadDocumentJob, Credentials, Endpoint, Error, InputProblem, SignedRequest, Timestamp};
 use bindings::Glue;
 use failure::Failure;
 use global::Global;
@@ -49,7 +51,7 @@ pub fn install(glue: Glue) {
 pub fn sign_cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
     let call = options::read_sign(&options)?;
     let request =
-        sign_at(&call.operation, &call.credentials, &call.endpoint, call.timestamp_ms, call.nonce).map_err(Failure::from)?;
+        sign_at(&call.operation, &call.credentials, None, &call.endpoint, call.timestamp_ms, call.nonce).map_err(Failure::from)?;
 
     let glue = bindings::with_glue(Clone::clone).ok_or_else(|| Failure::from(bindings::not_installed()))?;
     let headers: Object = signed_headers().into();
@@ -60,50 +62,125 @@ pub fn sign_cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsVa
 /// (plain data of the expected types) and passes the strings; returns `url + "\n" + body`.
 /// `None` sends the call the general way ([`sign_cancel_upload_document_job`]), which reads the
 /// options itself and names any problem: so this path needs no errors of its own.
+///
+/// Callers sign with the same credentials, instance and endpoint again and again, and passing a
+/// string into the wasm costs more than a tenth of a signature: the glue passes only the strings
+/// that differ from its last call's, and bit `i` of `unchanged` says that argument `i` (in the
+/// order below, from 0) is as last time. Those bits count only when the last call here came from
+/// the same glue state (`caller`); otherwise this returns `None`. The glue forgets its last call
+/// whenever this returns `None`, so it never relies on a call that did not complete.
 #[wasm_bindgen(js_name = signPlain)]
 #[allow(clippy::too_many_arguments)]
 pub fn sign_plain(
-    region_id: String,
-    db_instance_id: String,
+    caller: u32,
+    unchanged: u32,
+    region_id: Option<String>,
+    db_instance_id: Option<String>,
     namespace: Option<String>,
-    collection: String,
-    namespace_password: String,
-    job_id: String,
+    collection: Option<String>,
+    namespace_password: Option<String>,
+    job_id: Option<String>,
     endpoint: Option<String>,
-    access_key_id: String,
-    access_key_secret: String,
+    access_key_id: Option<String>,
+    access_key_secret: Option<String>,
     security_token: Option<String>,
     timestamp_ms: Option<f64>,
     nonce: Option<String>,
 ) -> Option<String> {
-    let operation = CancelUploadDocumentJob { region_id, db_instance_id, namespace, collection, namespace_password, job_id };
-    let credentials = Credentials::new(access_key_id, access_key_secret, security_token);
+    let changed = |bit: u32| unchanged & (1 << bit) == 0;
     // A lone surrogate arrives as U+FFFD: only the general way can tell it from a real one.
-    let texts = [
-        &operation.region_id,
-        &operation.db_instance_id,
-        &operation.collection,
-        &operation.namespace_password,
-        &operation.job_id,
-        &credentials.access_key_id,
-        &credentials.access_key_secret,
-    ];
-    let optional = [&operation.namespace, &endpoint, &credentials.security_token, &nonce];
     let replaced = |text: &String| !text.is_ascii() && find(text, "\u{FFFD}").is_some();
-    if texts.into_iter().chain(optional.into_iter().flatten()).any(replaced) {
+    let passed = [&region_id, &db_instance_id, &namespace, &collection, &namespace_password, &job_id, &endpoint];
+    let passed_credentials = [&access_key_id, &access_key_secret, &security_token, &nonce];
+    if passed.into_iter().chain(passed_credentials).flatten().any(replaced) {
         return None;
     }
-    let endpoint = match endpoint {
-        Some(url) => parsed_endpoint(url)?,
-        None => Endpoint::for_region(&operation.region_id).ok()?,
-    };
-    let request = sign_at(&operation, &credentials, &endpoint, timestamp_ms, nonce).ok()?;
-    // Sized exactly: wasm-bindgen would otherwise shrink it with a realloc on the way out.
-    let mut out = String::with_capacity(request.url.len() + 1 + request.body.len());
-    out.push_str(&request.url);
-    out.push('\n');
-    out.push_str(&request.body);
-    Some(out)
+    LAST_PLAIN.with(|last| {
+        let mut last = last.borrow_mut();
+        let call = match last.as_mut() {
+            // What is kept is another caller's: nothing to reuse.
+            Some(call) if call.caller != caller && unchanged != 0 => return None,
+            Some(call) => call,
+            // Nothing to reuse: every argument must have been passed.
+            None if unchanged != 0 => return None,
+            None => last.insert(PlainCall::default()),
+        };
+        call.caller = caller;
+        let operation = &mut call.operation;
+        update(&mut operation.region_id, region_id, changed(0))?;
+        update(&mut operation.db_instance_id, db_instance_id, changed(1))?;
+        update_optional(&mut operation.namespace, namespace, changed(2));
+        update(&mut operation.collection, collection, changed(3))?;
+        update(&mut operation.namespace_password, namespace_password, changed(4))?;
+        update(&mut operation.job_id, job_id, changed(5))?;
+        let credentials = &mut call.credentials;
+        update(&mut credentials.access_key_id, access_key_id, changed(7))?;
+        update(&mut credentials.access_key_secret, access_key_secret, changed(8))?;
+        update_optional(&mut credentials.security_token, security_token, changed(9));
+        if changed(8) || call.key.is_none() {
+            call.key = Some(SigningKey::new(&call.credentials.access_key_secret));
+        }
+        // The endpoint is worked out again only when it (or, without one, the region) changed.
+        if changed(6) {
+            call.endpoint_url = endpoint;
+        }
+        if changed(6) || (changed(0) && call.endpoint_url.is_none()) || call.endpoint.is_none() {
+            call.endpoint = None;
+            call.endpoint = Some(match &call.endpoint_url {
+                Some(url) => Endpoint::parse(url).ok()?,
+                None => Endpoint::for_region(&call.operation.region_id).ok()?,
+            });
+        }
+        let endpoint = call.endpoint.as_ref()?;
+        let request = sign_at(&call.operation, &call.credentials, call.key.as_ref(), endpoint, timestamp_ms, nonce).ok()?;
+        // Sized exactly: wasm-bindgen would otherwise shrink it with a realloc on the way out.
+        let mut out = String::with_capacity(request.url.len() + 1 + request.body.len());
+        out.push_str(&request.url);
+        out.push('\n');
+        out.push_str(&request.body);
+        Some(out)
+    })
+}
+
+/// The arguments of the last `signPlain` call, as the protocol types that sign them.
+struct PlainCall {
+    /// The glue state that made the call.
+    caller: u32,
+    operation: CancelUploadDocumentJob,
+    credentials: Credentials,
+    endpoint_url: Option<String>,
+    endpoint: Option<Endpoint>,
+    /// The HMAC key of `credentials.access_key_secret`, made again when the secret changes.
+    key: Option<SigningKey>,
+}
+
+impl Default for PlainCall {
+    fn default() -> Self {
+        PlainCall {
+            caller: 0,
+            operation: CancelUploadDocumentJob::default(),
+            credentials: Credentials::new("", "", None),
+            endpoint_url: None,
+            endpoint: None,
+            key: None,
+        }
+    }
+}
+
+static LAST_PLAIN: Global<RefCell<Option<PlainCall>>> = Global::new(RefCell::new(None));
+
+// A required argument: the new value when it changed (and then it must be there), else the last.
+fn update(field: &mut String, value: Option<String>, changed: bool) -> Option<()> {
+    if changed {
+        *field = value?;
+    }
+    Some(())
+}
+
+fn update_optional(field: &mut Option<String>, value: Option<String>, changed: bool) {
+    if changed {
+        *field = value;
+    }
 }
 
 /// Signs at `timestamp_ms` (else the clock corrected by the server's) with `nonce` (else a fresh
@@ -111,6 +188,7 @@ pub fn sign_plain(
 fn sign_at(
     operation: &CancelUploadDocumentJob,
     credentials: &Credentials,
+    key: Option<&SigningKey>,
     endpoint: &Endpoint,
     timestamp_ms: Option<f64>,
     nonce: Option<String>,
@@ -122,25 +200,8 @@ fn sign_at(
     }
     let timestamp = Timestamp::from_unix_millis(millis as i64)?;
     let nonce = nonce.unwrap_or_else(send::new_nonce);
-    sign_request(operation, credentials, endpoint, timestamp, &nonce)
+    sign_request_with_key(operation, credentials, key, endpoint, timestamp, &nonce)
 }
-
-// Callers pass the same endpoint on every call: parsing it once is a tenth of a signature.
-fn parsed_endpoint(url: String) -> Option<Endpoint> {
-    LAST_ENDPOINT.with(|last| {
-        let mut last = last.borrow_mut();
-        match &*last {
-            Some((known, endpoint)) if *known == url => Some(endpoint.clone()),
-            _ => {
-                let endpoint = Endpoint::parse(&url).ok()?;
-                *last = Some((url, endpoint.clone()));
-                Some(endpoint)
-            }
-        }
-    })
-}
-
-static LAST_ENDPOINT: Global<RefCell<Option<(String, Endpoint)>>> = Global::new(RefCell::new(None));
 
 /// The headers of every signed request, as a JS object (the glue copies it per call).
 #[wasm_bindgen(js_name = signedHeaders)]

@@ -38,7 +38,7 @@ pub(crate) fn new_nonce() -> String {
 }
 
 fn fill_random(bytes: &mut [u8]) {
-    // crypto.getRandomValues costs microseconds a call: draw 1 KiB at a time and hand it out.
+    // crypto.getRandomValues costs microseconds a call: draw 4 KiB (256 nonces) at a time.
     RANDOM_POOL.with(|pool| {
         let mut pool = pool.borrow_mut();
         let (buffer, used) = &mut *pool;
@@ -58,7 +58,7 @@ fn fill_random(bytes: &mut [u8]) {
 }
 
 // Random bytes not handed out yet, and how many of the buffer have been.
-static RANDOM_POOL: Global<core::cell::RefCell<([u8; 1024], usize)>> = Global::new(core::cell::RefCell::new(([0; 1024], 1024)));
+static RANDOM_POOL: Global<core::cell::RefCell<([u8; 4096], usize)>> = Global::new(core::cell::RefCell::new(([0; 4096], 4096)));
 
 fn random_unit() -> f64 {
     let mut bytes = [0u8; 8];

@@ -196,3 +196,86 @@ test('each signed request gets its own headers object', () => {
   assert.equal(b.headers.accept, 'application/json');
   assert.notEqual(a.url, b.url, 'a fresh nonce each call');
 });
+
+// The glue passes a string into the wasm only when it differs from its last call's (the wasm
+// keeps the others). A sequence where each call changes a few options of the one before, some of
+// them to values the wasm refuses, must sign exactly as the general way does, call after call.
+function nextOptions(rng, previous) {
+  const o = { ...previous, credentials: { ...previous.credentials }, jobId: `job-${Math.floor(rng.next() * 1e9)}` };
+  const change = () => rng.next() < 0.25;
+  if (change()) o.credentials.accessKeyId = rng.pick(['LTAI5tPathsKeyId', 'LTAI5tOtherKeyId', 'k\u00e9y']);
+  if (change()) o.credentials.accessKeySecret = rng.pick(['paths-secret+/=', 'other-secret', 's\u00e9cret']);
+  if (change()) {
+    const token = rng.pick([undefined, null, 'CAIS+token/sts==', 'other-token']);
+    if (token === undefined) delete o.credentials.securityToken;
+    else o.credentials.securityToken = token;
+  }
+  if (change()) o.regionId = rng.pick(['cn-hangzhou', 'cn-beijing', 'ap-southeast-1']);
+  if (change()) o.dbInstanceId = rng.pick(['gp-paths0000001', 'gp-other0000002']);
+  if (change()) o.namespace = rng.pick([undefined, null, 'ns', 'other ns']);
+  if (change()) o.collection = rng.pick(['docs', 'other&docs']);
+  if (change()) o.namespacePassword = rng.pick(['pw!(paths)*', 'other-pw']);
+  if (change()) o.endpoint = rng.pick([undefined, null, 'https://gpdb.aliyuncs.com', 'http://127.0.0.1:9/api/']);
+  o.timestamp = 1_700_000_000_000 + Math.floor(rng.next() * 1e12);
+  o.nonce = `nonce-${Math.floor(rng.next() * 1e9)}`;
+  // Now and then a value the wasm refuses: that call goes the general way, and the next starts afresh.
+  const r = rng.next();
+  if (r < 0.03) o.jobId = '';
+  else if (r < 0.05) o.regionId = 'not a region';
+  else if (r < 0.06) o.endpoint = 'ftp://example.com';
+  else if (r < 0.07) o.collection = 'real \uFFFD';
+  return o;
+}
+
+test('strings unchanged since the last call are kept by the wasm, and every signature is still the general way\'s', () => {
+  const rng = generator(0xcac4e);
+  const passed = { strings: 0, calls: 0 };
+  const sign = glue.signer({
+    signPlain: (...args) => {
+      passed.calls++;
+      passed.strings += args.slice(2, 12).filter((a) => typeof a === 'string').length;
+      return wasm.signPlain(...args);
+    },
+    signCancelUploadDocumentJob: wasm.signCancelUploadDocumentJob,
+    signedHeaders: wasm.signedHeaders,
+  });
+  const first = {
+    credentials: { accessKeyId: 'LTAI5tPathsKeyId', accessKeySecret: 'paths-secret+/=' },
+    regionId: 'cn-hangzhou', dbInstanceId: 'gp-paths0000001', collection: 'docs', namespacePassword: 'pw!(paths)*',
+  };
+  // Alone, and then interleaved with the package's own function: a second glue state over the
+  // same wasm, which makes the wasm refuse the other state's bits (and the call go the general way).
+  for (const interleaved of [false, true]) {
+    let o = first;
+    const counts = { signed: 0, refused: 0 };
+    passed.strings = 0;
+    passed.calls = 0;
+    for (let i = 0; i < 2_000; i++) {
+      o = nextOptions(rng, o);
+      const fast = outcome(sign, o);
+      const packaged = interleaved ? outcome(lib.signCancelUploadDocumentJob, o) : undefined;
+      const general = outcome(wasm.signCancelUploadDocumentJob, o);
+      if (!isDeepStrictEqual(fast, general)) assert.deepEqual(fast, general, `call ${i} (${interleaved}): ${inspect(o)}`);
+      if (interleaved && !isDeepStrictEqual(packaged, general)) assert.deepEqual(packaged, general, `call ${i}, package: ${inspect(o)}`);
+      counts[fast.signed ? 'signed' : 'refused']++;
+    }
+    assert.ok(counts.signed > 1_500 && counts.refused > 50, JSON.stringify(counts));
+    // Alone, most strings stayed as they were, so most were not passed again.
+    if (!interleaved) assert.ok(passed.strings < passed.calls * 4, `${passed.strings} strings over ${passed.calls} calls`);
+  }
+});
+
+test('two signers over one wasm instance, with different options, interleaved', () => {
+  const ownState = glue.signer({ signPlain: wasm.signPlain, signCancelUploadDocumentJob: wasm.signCancelUploadDocumentJob, signedHeaders: wasm.signedHeaders });
+  const a = {
+    credentials: { accessKeyId: 'LTAI5tKeyA', accessKeySecret: 'secret-a' },
+    regionId: 'cn-hangzhou', dbInstanceId: 'gp-a', collection: 'ca', namespacePassword: 'pa', jobId: 'ja', timestamp: 0, nonce: 'n',
+  };
+  const b = { ...a, credentials: { accessKeyId: 'LTAI5tKeyB', accessKeySecret: 'secret-b', securityToken: 'tb' }, regionId: 'cn-beijing', dbInstanceId: 'gp-b', namespace: 'nb', endpoint: 'http://127.0.0.1:9/' };
+  for (let i = 0; i < 6; i++) {
+    const [first, second] = i % 2 ? [a, b] : [b, a];
+    assert.deepEqual(lib.signCancelUploadDocumentJob(first), wasm.signCancelUploadDocumentJob(first), `round ${i}, the package's signer`);
+    assert.deepEqual(ownState(second), wasm.signCancelUploadDocumentJob(second), `round ${i}, a second signer`);
+    assert.deepEqual(ownState(second), wasm.signCancelUploadDocumentJob(second), `round ${i}, the second signer again`);
+  }
+});
