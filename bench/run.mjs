@@ -72,6 +72,10 @@ function table(r) {
   for (const c of [1, 64]) {
     pair(`… diagnostic: gpdb-edge signer + bare \`fetch\`, concurrency ${c}`, e.callsPerSec[`signAndFetch@${c}`], e.callsPerSec[`official@${c}`]);
   }
+  for (const c of [1, 64]) {
+    pair(`… diagnostic: requests signed beforehand, bare \`fetch\` only (the ceiling of a fetch client), concurrency ${c}`,
+      e.callsPerSec[`presignedFetch@${c}`], e.callsPerSec[`official@${c}`]);
+  }
 
   const cs = r.coldStart;
   pair(`Cold start: import + first signed request, ms over \`node -e 0\` (${fmt(cs.baselineMs, 1)} ms; median of ${cs.runs}, ${cs.tool})`,
