@@ -94,7 +94,7 @@ pub(crate) async fn send(call: SendCall) -> Result<CancelResult, Failure> {
 
         // A rejected timestamp: learn the server's clock from its Date header and retry once.
         if is_clock_skew(&failure.error) && !clock_corrected {
-            let server_ms = raw.as_ref().and_then(|r| r.date.as_deref()).map(Date::parse).filter(|ms| ms.is_finite());
+            let server_ms = raw.as_ref().and_then(|r| r.header("date")).map(|date| Date::parse(&date)).filter(|ms| ms.is_finite());
             if let Some(server_ms) = server_ms {
                 CLOCK_OFFSET_MS.with(|offset| offset.set(clock_offset_ms(server_ms, Date::now())));
                 clock_corrected = true;
@@ -106,7 +106,7 @@ pub(crate) async fn send(call: SendCall) -> Result<CancelResult, Failure> {
         }
         let asked = raw.as_ref().and_then(|r| {
             let http_date = |text: &str| Some(Date::parse(text)).filter(|ms| ms.is_finite());
-            server_delay_ms(r.acs_retry_after.as_deref(), r.retry_after.as_deref(), http_date, Date::now())
+            server_delay_ms(r.header("x-acs-retry-after").as_deref(), r.header("retry-after").as_deref(), http_date, Date::now())
         });
         let delay = asked.unwrap_or_else(|| backoff_delay_ms(retries, random_unit()));
         retries += 1;

@@ -23,9 +23,14 @@ pub(crate) const BODY_LIMIT: u32 = 1024 * 1024;
 pub(crate) struct RawResponse {
     pub(crate) status: u16,
     pub(crate) body: Vec<u8>,
-    pub(crate) date: Option<String>,
-    pub(crate) retry_after: Option<String>,
-    pub(crate) acs_retry_after: Option<String>,
+    response: Response,
+}
+
+impl RawResponse {
+    /// A response header: read only when a failed attempt needs one (`date`, `retry-after`).
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
+        self.response.headers().get(name).ok().flatten()
+    }
 }
 
 // Clears the timer and the caller-signal listener however the attempt ends.
@@ -58,8 +63,6 @@ pub(crate) async fn fetch_once(
         .map_err(fault)?
         .unchecked_into();
     let status = response.status();
-    let header = |name: &str| response.headers().get(name).ok().flatten();
-    let (date, retry_after, acs_retry_after) = (header("date"), header("retry-after"), header("x-acs-retry-after"));
 
     let body = JsFuture::from(glue.read_body(&response, BODY_LIMIT)).await.map_err(fault)?;
     if body.is_undefined() {
@@ -71,7 +74,7 @@ pub(crate) async fn fetch_once(
         .into());
     }
     let body = js_sys::Uint8Array::new(&body).to_vec();
-    Ok(RawResponse { status, body, date, retry_after, acs_retry_after })
+    Ok(RawResponse { status, body, response })
 }
 
 /// The caller's signal has fired: an `Aborted` failure with the signal's `reason` as cause.
