@@ -50,7 +50,7 @@ pub fn percent_encode_bytes(out: &mut Vec<u8>, input: &[u8]) {
 /// `buffer` must have room for the worst case, three bytes per input byte, from `at`: the
 /// builders of the canonical query and the string to sign allocate that zeroed, once, and write
 /// everything by index (pushing byte by byte makes the compiler reload the vector's length after
-/// every store, and resizing per value fills byte by byte at opt-level "s").
+/// every store).
 pub(crate) fn percent_encode_at(buffer: &mut [u8], mut at: usize, input: &[u8]) -> usize {
     debug_assert!(buffer.len() >= at + 3 * input.len());
     for &byte in input {

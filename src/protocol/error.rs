@@ -85,9 +85,7 @@ impl Error {
     pub(crate) fn input(field: &'static str, problem: InputProblem) -> Self {
         Error::Input(InputError { field: Cow::Borrowed(field), problem })
     }
-}
 
-impl Error {
     /// The message (the `Display` form), built without `core::fmt` for the wasm module's sake.
     pub fn message(&self) -> String {
         let mut out = String::new();
@@ -286,9 +284,7 @@ impl ApiError {
         }
         is_retryable_status(self.http_status)
     }
-}
 
-impl ApiError {
     fn write_message(&self, out: &mut String) {
         push_all(out, &[&self.code, ": ", &self.message]);
         if let Some(id) = &self.request_id {

@@ -21,6 +21,7 @@
 //! assert!(!request.url.contains("namespace-password"));
 //! # Ok::<(), gpdb_edge::protocol::Error>(())
 //! ```
+#![forbid(unsafe_code)]
 
 pub mod credentials;
 pub mod encode;

@@ -10,15 +10,13 @@ use super::error::Error;
 use super::operation::{check_text_up_to, CancelUploadDocumentJob, ACTION, VERSION};
 use super::redact::MASK;
 use super::text::concat;
-use super::sign::{CanonicalQuery, Signature, SigningKey, StringToSign};
+use super::sign::{CanonicalQuery, Signature, SigningKey, StringToSign, SECRET_PARAMS as SECRET_BODY_PARAMS};
 use super::timestamp::Timestamp;
 
 /// The HTTP method. Source: the official SDK's `Params { method: "POST", style: "RPC" }`.
 pub const METHOD: &str = "POST";
 /// The longest nonce accepted from a caller's override.
 const MAX_NONCE_BYTES: usize = 128;
-/// Body parameters whose values `Debug` masks.
-const SECRET_BODY_PARAMS: [&str; 2] = ["NamespacePassword", "SecurityToken"];
 
 /// The headers of every request.
 pub const HEADERS: [(&str, &str); 4] = [

@@ -15,10 +15,13 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
 use super::encode::{copy_at, percent_encode_at};
+use super::redact::MASK;
+use super::substring::split_once;
 use super::small_sort::sort_by_key;
 
 /// Stage 1: the sorted, encoded `k=v&k=v` string over all parameters except `Signature`.
-#[derive(Clone, PartialEq, Eq, Debug)]
+/// `Debug` masks the secret parameters' values.
+#[derive(Clone, PartialEq, Eq)]
 pub struct CanonicalQuery(String);
 
 impl CanonicalQuery {
@@ -113,6 +116,39 @@ impl fmt::Display for CanonicalQuery {
     }
 }
 
+impl fmt::Debug for CanonicalQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("CanonicalQuery").field(&masked(&self.0, "&", "=")).finish()
+    }
+}
+
+/// The parameters whose values are secrets (the form body's); `Debug` output masks them.
+pub(crate) const SECRET_PARAMS: [&str; 2] = ["NamespacePassword", "SecurityToken"];
+
+/// `text` (pairs joined by `and`, each `key` `eq` `value`) with the secret parameters' values
+/// replaced by [`MASK`].
+fn masked(text: &str, and: &str, eq: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let (pair, next) = match split_once(rest, and) {
+            Some((pair, next)) => (pair, Some(next)),
+            None => (rest, None),
+        };
+        match split_once(pair, eq) {
+            Some((key, _)) if SECRET_PARAMS.contains(&key) => {
+                out.push_str(key);
+                out.push_str(eq);
+                out.push_str(MASK);
+            }
+            _ => out.push_str(pair),
+        }
+        let Some(next) = next else { return out };
+        out.push_str(and);
+        rest = next;
+    }
+}
+
 /// Stage 2: `METHOD & %2F & enc(CanonicalQuery)`.
 // Kept as bytes: HMAC reads bytes, and checking them as UTF-8 on every signature cost 2% of it.
 #[derive(Clone, PartialEq, Eq)]
@@ -145,7 +181,8 @@ impl fmt::Display for StringToSign {
 
 impl fmt::Debug for StringToSign {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("StringToSign").field(&self.as_str()).finish()
+        // The canonical query, encoded once more: pairs joined by %26, key and value by %3D.
+        f.debug_tuple("StringToSign").field(&masked(self.as_str(), "%26", "%3D")).finish()
     }
 }
 
@@ -215,4 +252,28 @@ impl fmt::Debug for Signature {
 // The builders push only encoded (ASCII) bytes and `str`s, so this never falls back.
 fn into_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_masks_the_secret_parameters() {
+        let params = [("Collection", "docs"), ("NamespacePassword", "hunter2 q&w=e"), ("SecurityToken", "sts/tok3n"), ("JobId", "j")];
+        let canonical = CanonicalQuery::new(&params);
+        let string_to_sign = StringToSign::new("POST", &canonical);
+        let shown = format!("{canonical:?} {string_to_sign:?} {:?}", SigningKey::new("k3y-secret"));
+        for secret in ["hunter2", "tok3n", "k3y-secret"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert_eq!(
+            format!("{canonical:?}"),
+            r#"CanonicalQuery("Collection=docs&JobId=j&NamespacePassword=***&SecurityToken=***")"#
+        );
+        assert_eq!(
+            format!("{string_to_sign:?}"),
+            r#"StringToSign("POST&%2F&Collection%3Ddocs%26JobId%3Dj%26NamespacePassword%3D***%26SecurityToken%3D***")"#
+        );
+    }
 }

@@ -2,7 +2,6 @@
 //! knows: the JS value that caused it and how many attempts were made. One conversion builds
 //! the JS `GpdbError`.
 
-
 use js_sys::Object;
 use wasm_bindgen::JsValue;
 

@@ -61,22 +61,23 @@ export function signer(wasm) {
   };
 }
 
-// Per wasm instance, the arguments of its last completed signPlain call. Strings equal to the last
-// call's are not passed again (bit i of the `unchanged` argument says argument i is unchanged):
-// the wasm keeps them, and copying strings in was a seventh of a signature. Shared by every signer
-// of one instance, and forgotten during each call. The wasm honours the bits only when its last
-// call came from the same state (`id`), so two states over one instance can never mix their values.
+// The arguments of the last completed signPlain call through `wasm` (the exports object an entry
+// file hands to `signer`). Strings equal to the last call's are not passed again (bit i of the
+// `unchanged` argument says argument i is unchanged): the wasm keeps them, and copying strings in
+// was a seventh of a signature. Forgotten during each call. The wasm honours the bits only when
+// its last call came from the same state (an id it issued), so two states over one module can
+// never mix their values: at worst the call goes the general way.
 const plainStates = new WeakMap();
-let nextStateId = (Math.random() * 2 ** 32) >>> 0;
 
 function plainState(wasm) {
   let state = plainStates.get(wasm);
-  if (!state) plainStates.set(wasm, (state = { id: nextStateId++ >>> 0, last: undefined }));
+  if (!state) plainStates.set(wasm, (state = { id: undefined, last: undefined }));
   return state;
 }
 
 // The timestamp (10) and the nonce (11) change from call to call and are always passed.
 function signPlain(wasm, state, a) {
+  state.id ??= wasm.plainCaller();
   const l = state.last;
   state.last = undefined;
   const u = l === undefined ? 0

@@ -13,15 +13,14 @@ mod options;
 mod send;
 mod transport;
 
-use core::cell::{OnceCell, RefCell};
+use core::cell::{Cell, OnceCell, RefCell};
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::protocol::request::HEADERS as HEADERS_SENT;
-use crate::protocol::substring::find;
-use crate::protocol::request::sign_request_with_key;
+use crate::protocol::request::{sign_request_with_key, HEADERS as HEADERS_SENT};
 use crate::protocol::sign::SigningKey;
+use crate::protocol::substring::find;
 use crate::protocol::{CancelUploadDocumentJob, Credentials, Endpoint, Error, InputProblem, SignedRequest, Timestamp};
 use bindings::Glue;
 use failure::Failure;
@@ -95,52 +94,64 @@ pub fn sign_plain(
     if passed.into_iter().chain(passed_credentials).flatten().any(replaced) {
         return None;
     }
-    LAST_PLAIN.with(|last| {
-        let mut last = last.borrow_mut();
-        let call = match last.as_mut() {
-            // What is kept is another caller's: nothing to reuse.
-            Some(call) if call.caller != caller && unchanged != 0 => return None,
-            Some(call) => call,
-            // Nothing to reuse: every argument must have been passed.
-            None if unchanged != 0 => return None,
-            None => last.insert(PlainCall::default()),
-        };
-        call.caller = caller;
-        let operation = &mut call.operation;
-        update(&mut operation.region_id, region_id, changed(0))?;
-        update(&mut operation.db_instance_id, db_instance_id, changed(1))?;
-        update_optional(&mut operation.namespace, namespace, changed(2));
-        update(&mut operation.collection, collection, changed(3))?;
-        update(&mut operation.namespace_password, namespace_password, changed(4))?;
-        update(&mut operation.job_id, job_id, changed(5))?;
-        let credentials = &mut call.credentials;
-        update(&mut credentials.access_key_id, access_key_id, changed(7))?;
-        update(&mut credentials.access_key_secret, access_key_secret, changed(8))?;
-        update_optional(&mut credentials.security_token, security_token, changed(9));
-        if changed(8) || call.key.is_none() {
-            call.key = Some(SigningKey::new(&call.credentials.access_key_secret));
-        }
-        // The endpoint is worked out again only when it (or, without one, the region) changed.
-        if changed(6) {
-            call.endpoint_url = endpoint;
-        }
-        if changed(6) || (changed(0) && call.endpoint_url.is_none()) || call.endpoint.is_none() {
-            call.endpoint = None;
-            call.endpoint = Some(match &call.endpoint_url {
-                Some(url) => Endpoint::parse(url).ok()?,
-                None => Endpoint::for_region(&call.operation.region_id).ok()?,
-            });
-        }
-        let endpoint = call.endpoint.as_ref()?;
-        let request = sign_at(&call.operation, &call.credentials, call.key.as_ref(), endpoint, timestamp_ms, nonce).ok()?;
-        // Sized exactly: wasm-bindgen would otherwise shrink it with a realloc on the way out.
-        let mut out = String::with_capacity(request.url.len() + 1 + request.body.len());
-        out.push_str(&request.url);
-        out.push('\n');
-        out.push_str(&request.body);
-        Some(out)
+    // Taken out for the call and put back only when it signed: a trap part-way (no unwinding
+    // here) or a refusal leaves nothing cached, never a half-updated or still-borrowed value.
+    let mut call = match LAST_PLAIN.with(Cell::take) {
+        // What is kept is another caller's: nothing to reuse.
+        Some(call) if call.caller != caller && unchanged != 0 => return None,
+        Some(call) => call,
+        // Nothing to reuse: every argument must have been passed.
+        None if unchanged != 0 => return None,
+        None => PlainCall::default(),
+    };
+    call.caller = caller;
+    let operation = &mut call.operation;
+    update(&mut operation.region_id, region_id, changed(0))?;
+    update(&mut operation.db_instance_id, db_instance_id, changed(1))?;
+    update_optional(&mut operation.namespace, namespace, changed(2));
+    update(&mut operation.collection, collection, changed(3))?;
+    update(&mut operation.namespace_password, namespace_password, changed(4))?;
+    update(&mut operation.job_id, job_id, changed(5))?;
+    let credentials = &mut call.credentials;
+    update(&mut credentials.access_key_id, access_key_id, changed(7))?;
+    update(&mut credentials.access_key_secret, access_key_secret, changed(8))?;
+    update_optional(&mut credentials.security_token, security_token, changed(9));
+    if changed(8) || call.key.is_none() {
+        call.key = Some(SigningKey::new(&call.credentials.access_key_secret));
+    }
+    // The endpoint is worked out again only when it (or, without one, the region) changed.
+    if changed(6) {
+        call.endpoint_url = endpoint;
+    }
+    if changed(6) || (changed(0) && call.endpoint_url.is_none()) || call.endpoint.is_none() {
+        call.endpoint = Some(match &call.endpoint_url {
+            Some(url) => Endpoint::parse(url).ok()?,
+            None => Endpoint::for_region(&call.operation.region_id).ok()?,
+        });
+    }
+    let endpoint = call.endpoint.as_ref()?;
+    let request = sign_at(&call.operation, &call.credentials, call.key.as_ref(), endpoint, timestamp_ms, nonce).ok()?;
+    LAST_PLAIN.with(|last| last.set(Some(call)));
+    // Sized exactly: wasm-bindgen would otherwise shrink it with a realloc on the way out.
+    let mut out = String::with_capacity(request.url.len() + 1 + request.body.len());
+    out.push_str(&request.url);
+    out.push('\n');
+    out.push_str(&request.body);
+    Some(out)
+}
+
+/// A new caller id for `signPlain`, one per glue state: issued here, so that two states (even of
+/// two copies of the glue) over one module never share one.
+#[wasm_bindgen(js_name = plainCaller)]
+pub fn plain_caller() -> u32 {
+    NEXT_CALLER.with(|next| {
+        let id = next.get();
+        next.set(id.wrapping_add(1));
+        id
     })
 }
+
+static NEXT_CALLER: Global<Cell<u32>> = Global::new(Cell::new(1));
 
 /// The arguments of the last `signPlain` call, as the protocol types that sign them.
 struct PlainCall {
@@ -167,9 +178,9 @@ impl Default for PlainCall {
     }
 }
 
-static LAST_PLAIN: Global<RefCell<Option<PlainCall>>> = Global::new(RefCell::new(None));
+static LAST_PLAIN: Global<Cell<Option<PlainCall>>> = Global::new(Cell::new(None));
 
-// A required argument: the new value when it changed (and then it must be there), else the last.
+/// A required argument: the new value when it changed (and then it must be there), else the last.
 fn update(field: &mut String, value: Option<String>, changed: bool) -> Option<()> {
     if changed {
         *field = value?;
@@ -177,6 +188,7 @@ fn update(field: &mut String, value: Option<String>, changed: bool) -> Option<()
     Some(())
 }
 
+/// An optional argument: the new value (`None` when absent) when it changed, else the last.
 fn update_optional(field: &mut Option<String>, value: Option<String>, changed: bool) {
     if changed {
         *field = value;

@@ -39,22 +39,26 @@ pub(crate) fn new_nonce() -> String {
 
 fn fill_random(bytes: &mut [u8]) {
     // crypto.getRandomValues costs microseconds a call: draw 4 KiB (256 nonces) at a time.
-    RANDOM_POOL.with(|pool| {
+    let filled = RANDOM_POOL.with(|pool| {
         let mut pool = pool.borrow_mut();
         let (buffer, used) = &mut *pool;
         for byte in bytes.iter_mut() {
             if *used == buffer.len() {
-                // Without crypto.getRandomValues no nonce would be safe to send; every runtime we
-                // support has it.
                 if getrandom::fill(buffer).is_err() {
-                    panic!("crypto.getRandomValues is unavailable");
+                    return false;
                 }
                 *used = 0;
             }
             *byte = buffer[*used];
             *used += 1;
         }
+        true
     });
+    // Without crypto.getRandomValues no nonce would be safe to send; every runtime we support has
+    // it. The trap comes after the pool is released, so a later call can try again.
+    if !filled {
+        panic!("crypto.getRandomValues is unavailable");
+    }
 }
 
 // Random bytes not handed out yet, and how many of the buffer have been.

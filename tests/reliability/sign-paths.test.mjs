@@ -133,6 +133,7 @@ test('plain options take the one-crossing way; anything else, the general way', 
       return wasm.signCancelUploadDocumentJob(o);
     },
     signedHeaders: wasm.signedHeaders,
+    plainCaller: wasm.plainCaller,
   });
   const plain = {
     credentials: { accessKeyId: 'LTAI5tPathsKeyId', accessKeySecret: 'paths-secret', securityToken: 'tok' },
@@ -238,6 +239,7 @@ test('strings unchanged since the last call are kept by the wasm, and every sign
     },
     signCancelUploadDocumentJob: wasm.signCancelUploadDocumentJob,
     signedHeaders: wasm.signedHeaders,
+    plainCaller: wasm.plainCaller,
   });
   const first = {
     credentials: { accessKeyId: 'LTAI5tPathsKeyId', accessKeySecret: 'paths-secret+/=' },
@@ -266,7 +268,7 @@ test('strings unchanged since the last call are kept by the wasm, and every sign
 });
 
 test('two signers over one wasm instance, with different options, interleaved', () => {
-  const ownState = glue.signer({ signPlain: wasm.signPlain, signCancelUploadDocumentJob: wasm.signCancelUploadDocumentJob, signedHeaders: wasm.signedHeaders });
+  const ownState = glue.signer({ signPlain: wasm.signPlain, signCancelUploadDocumentJob: wasm.signCancelUploadDocumentJob, signedHeaders: wasm.signedHeaders, plainCaller: wasm.plainCaller });
   const a = {
     credentials: { accessKeyId: 'LTAI5tKeyA', accessKeySecret: 'secret-a' },
     regionId: 'cn-hangzhou', dbInstanceId: 'gp-a', collection: 'ca', namespacePassword: 'pa', jobId: 'ja', timestamp: 0, nonce: 'n',
@@ -278,4 +280,34 @@ test('two signers over one wasm instance, with different options, interleaved', 
     assert.deepEqual(ownState(second), wasm.signCancelUploadDocumentJob(second), `round ${i}, a second signer`);
     assert.deepEqual(ownState(second), wasm.signCancelUploadDocumentJob(second), `round ${i}, the second signer again`);
   }
+});
+
+test('a call that traps in the wasm (crypto.getRandomValues failing) leaves later calls working', () => {
+  const o = {
+    credentials: { accessKeyId: 'LTAI5tPathsKeyId', accessKeySecret: 'paths-secret' },
+    regionId: 'cn-hangzhou', dbInstanceId: 'gp-1', collection: 'c', namespacePassword: 'p', jobId: 'j',
+  };
+  const original = globalThis.crypto.getRandomValues;
+  let trapped;
+  globalThis.crypto.getRandomValues = () => {
+    throw new Error('no randomness today');
+  };
+  try {
+    // The nonce pool holds 256 nonces: within that many calls, one needs a refill and traps.
+    for (let i = 0; i < 300 && !trapped; i++) {
+      try {
+        lib.signCancelUploadDocumentJob(o);
+      } catch (error) {
+        trapped = error;
+      }
+    }
+  } finally {
+    globalThis.crypto.getRandomValues = original;
+  }
+  assert.ok(trapped instanceof WebAssembly.RuntimeError, `trapped: ${trapped}`);
+  // Afterwards both ways work again, and agree: nothing stayed half-updated or borrowed.
+  for (const extra of [{ timestamp: 0, nonce: 'n1' }, { timestamp: 0, nonce: 'n2', jobId: 'j2' }]) {
+    assert.deepEqual(lib.signCancelUploadDocumentJob({ ...o, ...extra }), wasm.signCancelUploadDocumentJob({ ...o, ...extra }));
+  }
+  assert.match(lib.signCancelUploadDocumentJob(o).url, /&SignatureNonce=[0-9a-f]{32}&/);
 });
