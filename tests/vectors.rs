@@ -5,7 +5,8 @@
 //! (the DescribeRegions example, key "testsecret&", and its POST form), and the
 //! DescribeDedicatedHosts example of the same page's later revision.
 
-use gpdb_edge::protocol::sign::{CanonicalQuery, Signature, StringToSign};
+use gpdb_edge::protocol::encode::percent_encode;
+use gpdb_edge::protocol::sign::{CanonicalQuery, Signature, SigningKey, StringToSign};
 
 struct Vector {
     method: &'static str,
@@ -81,4 +82,29 @@ fn signature_parameter_is_left_out_of_the_canonical_query() {
     let mut params = DESCRIBE_REGIONS.to_vec();
     params.push(("Signature", "OLeaidS1JvxuMvnyHOwuJ+uX5qY="));
     assert_eq!(CanonicalQuery::new(&params).as_str(), DESCRIBE_REGIONS_CANONICAL);
+}
+
+#[test]
+fn a_prepared_signing_key_signs_as_the_secret_does_call_after_call() {
+    let key = SigningKey::new("testsecret");
+    for _ in 0..2 {
+        for vector in vectors() {
+            let string_to_sign = StringToSign::new(vector.method, &CanonicalQuery::new(vector.params));
+            assert_eq!(Signature::with_key(&key, &string_to_sign).as_str(), vector.signature, "{}", vector.method);
+        }
+    }
+    assert_eq!(format!("{key:?}"), "SigningKey(***)");
+}
+
+#[test]
+fn more_pairs_than_the_stack_sort_holds_sort_the_same() {
+    // 16 pairs are sorted on the stack; more take the heap. Both must give the canonical order.
+    let names: Vec<String> = (0..40).map(|i| format!("Param{:02}", (i * 17) % 40)).collect();
+    let params: Vec<(&str, &str)> = names.iter().map(|name| (name.as_str(), "v a/l")).collect();
+    for len in [0, 1, 15, 16, 17, 40] {
+        let mut sorted = params[..len].to_vec();
+        sorted.sort_by_key(|(key, _)| *key);
+        let expected: Vec<String> = sorted.iter().map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v))).collect();
+        assert_eq!(CanonicalQuery::new(&params[..len]).as_str(), expected.join("&"), "{len} pairs");
+    }
 }
