@@ -181,8 +181,14 @@ impl fmt::Display for StringToSign {
 
 impl fmt::Debug for StringToSign {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The canonical query, encoded once more: pairs joined by %26, key and value by %3D.
-        f.debug_tuple("StringToSign").field(&masked(self.as_str(), "%26", "%3D")).finish()
+        // `METHOD&%2F&` and the canonical query, encoded once more: pairs joined by %26, key and
+        // value by %3D.
+        let text = self.as_str();
+        let shown = match split_once(text, "&%2F&") {
+            Some((method, query)) => [method, "&%2F&", &masked(query, "%26", "%3D")].concat(),
+            None => masked(text, "%26", "%3D"),
+        };
+        f.debug_tuple("StringToSign").field(&shown).finish()
     }
 }
 
@@ -271,6 +277,9 @@ mod tests {
             format!("{canonical:?}"),
             r#"CanonicalQuery("Collection=docs&JobId=j&NamespacePassword=***&SecurityToken=***")"#
         );
+        // The first pair of the string to sign follows the method and path.
+        let first = StringToSign::new("POST", &CanonicalQuery::new(&[("NamespacePassword", "hunter2")]));
+        assert_eq!(format!("{first:?}"), r#"StringToSign("POST&%2F&NamespacePassword%3D***")"#);
         assert_eq!(
             format!("{string_to_sign:?}"),
             r#"StringToSign("POST&%2F&Collection%3Ddocs%26JobId%3Dj%26NamespacePassword%3D***%26SecurityToken%3D***")"#

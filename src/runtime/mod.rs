@@ -97,8 +97,11 @@ pub fn sign_plain(
     // Taken out for the call and put back only when it signed: a trap part-way (no unwinding
     // here) or a refusal leaves nothing cached, never a half-updated or still-borrowed value.
     let mut call = match LAST_PLAIN.with(Cell::take) {
-        // What is kept is another caller's: nothing to reuse.
-        Some(call) if call.caller != caller && unchanged != 0 => return None,
+        // What is kept is another caller's: nothing to reuse (and it stays for that caller).
+        Some(call) if call.caller != caller && unchanged != 0 => {
+            LAST_PLAIN.with(|last| last.set(Some(call)));
+            return None;
+        }
         Some(call) => call,
         // Nothing to reuse: every argument must have been passed.
         None if unchanged != 0 => return None,
@@ -211,7 +214,10 @@ fn sign_at(
         return Err(Error::input("timestamp", InputProblem::Malformed { expected: "a valid Date or an ISO 8601 string" }));
     }
     let timestamp = Timestamp::from_unix_millis(millis as i64)?;
-    let nonce = nonce.unwrap_or_else(send::new_nonce);
+    let nonce = match nonce {
+        Some(nonce) => nonce,
+        None => send::new_nonce()?,
+    };
     sign_request_with_key(operation, credentials, key, endpoint, timestamp, &nonce)
 }
 

@@ -25,21 +25,26 @@ pub(crate) fn corrected_now_ms() -> f64 {
     Date::now() + CLOCK_OFFSET_MS.with(Cell::get)
 }
 
-/// 128 random bits from `crypto.getRandomValues`, as 32 hex digits.
-pub(crate) fn new_nonce() -> String {
+/// 128 random bits from `crypto.getRandomValues`, as 32 hex digits. Without them no request can
+/// be sent safely: a typed error (kind `network`, like a module loaded without its glue), never a
+/// trap, which would leak the call's stack and strings every time it happened.
+pub(crate) fn new_nonce() -> Result<String, Error> {
     let mut bytes = [0u8; 16];
-    fill_random(&mut bytes);
+    if !fill_random(&mut bytes) {
+        return Err(Error::Network { message: "crypto.getRandomValues failed: no random SignatureNonce could be drawn".into() });
+    }
     let mut nonce = String::with_capacity(32);
     for byte in bytes {
         nonce.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
         nonce.push(char::from_digit(u32::from(byte & 0xF), 16).unwrap_or('0'));
     }
-    nonce
+    Ok(nonce)
 }
 
-fn fill_random(bytes: &mut [u8]) {
+/// Fills `bytes` from the pool; `false` when crypto.getRandomValues failed.
+fn fill_random(bytes: &mut [u8]) -> bool {
     // crypto.getRandomValues costs microseconds a call: draw 4 KiB (256 nonces) at a time.
-    let filled = RANDOM_POOL.with(|pool| {
+    RANDOM_POOL.with(|pool| {
         let mut pool = pool.borrow_mut();
         let (buffer, used) = &mut *pool;
         for byte in bytes.iter_mut() {
@@ -53,20 +58,19 @@ fn fill_random(bytes: &mut [u8]) {
             *used += 1;
         }
         true
-    });
-    // Without crypto.getRandomValues no nonce would be safe to send; every runtime we support has
-    // it. The trap comes after the pool is released, so a later call can try again.
-    if !filled {
-        panic!("crypto.getRandomValues is unavailable");
-    }
+    })
 }
 
 // Random bytes not handed out yet, and how many of the buffer have been.
 static RANDOM_POOL: Global<core::cell::RefCell<([u8; 4096], usize)>> = Global::new(core::cell::RefCell::new(([0; 4096], 4096)));
 
+/// A uniform number in `[0, 1)` for the backoff's jitter; the middle of the window if
+/// crypto.getRandomValues failed (the next nonce will report that).
 fn random_unit() -> f64 {
     let mut bytes = [0u8; 8];
-    fill_random(&mut bytes);
+    if !fill_random(&mut bytes) {
+        return 0.5;
+    }
     (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
 }
 
@@ -85,7 +89,8 @@ pub(crate) async fn send(call: SendCall) -> Result<CancelResult, Failure> {
 
         // Every attempt is signed afresh: a new nonce and the current (corrected) time.
         let timestamp = Timestamp::from_unix_millis(corrected_now_ms() as i64).map_err(|e| Failure::from(e).after(attempts))?;
-        let request = sign_request(&call.operation, &credentials, &call.endpoint, timestamp, &new_nonce())
+        let nonce = new_nonce().map_err(|e| Failure::from(e).after(attempts))?;
+        let request = sign_request(&call.operation, &credentials, &call.endpoint, timestamp, &nonce)
             .map_err(|e| Failure::from(e).after(attempts))?;
         attempts += 1;
         let (failure, raw) = match fetch_once(&glue, &request, &call.signal, call.timeout_ms, &secrets).await {
