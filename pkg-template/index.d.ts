@@ -134,7 +134,7 @@ export type GpdbErrorKind =
   | "credentials"
   /** Alibaba Cloud answered with an error (or `Status: "fail"`). */
   | "api"
-  /** `fetch` failed: DNS, connection refused or reset, CORS. */
+  /** `fetch` failed: DNS, connection refused or reset, CORS (or, before sending, `crypto.getRandomValues`). */
   | "network"
   /** An attempt took longer than `timeoutMs`. */
   | "timeout"
