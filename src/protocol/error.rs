@@ -5,7 +5,7 @@ use crate::prelude::*;
 use core::fmt;
 use alloc::borrow::Cow;
 
-use super::text::push_decimal;
+use super::text::{push_all, push_decimal};
 
 /// Everything that can go wrong, from bad input to a garbled response.
 ///
@@ -123,12 +123,6 @@ macro_rules! display_by_message {
 }
 display_by_message!(Error, InputError, ApiError, ResponseError);
 
-#[inline(never)]
-fn push_all(out: &mut String, parts: &[&str]) {
-    for part in parts {
-        out.push_str(part);
-    }
-}
 
 impl core::error::Error for Error {}
 

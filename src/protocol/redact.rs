@@ -4,12 +4,15 @@
 //! to sign, which holds the percent-encoded form body and so the namespace password, twice
 //! encoded. A proxy's HTML error page may echo the form body. So every form a secret takes on
 //! the wire is scrubbed: raw, percent-encoded once and twice, and form-encoded.
+//!
+//! `Debug` of the signing stages and of a signed request masks the secret parameters' values too.
 
 use crate::prelude::*;
 
 use super::encode::percent_encode;
 use super::small_sort::sort_by_key;
-use super::substring::{find, replace_all};
+use super::substring::{find, replace_all, split_once};
+use super::text::push_all;
 
 /// What secrets are replaced with.
 pub const MASK: &str = "***";
@@ -32,6 +35,29 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
         }
     }
     out
+}
+
+/// The parameters whose values are secrets (the form body's); `Debug` output masks them.
+const SECRET_PARAMS: [&str; 2] = ["NamespacePassword", "SecurityToken"];
+
+/// `text` (pairs joined by `and`, each `key` `eq` `value`) with the secret parameters' values
+/// replaced by [`MASK`].
+pub(crate) fn masked(text: &str, and: &str, eq: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let (pair, next) = match split_once(rest, and) {
+            Some((pair, next)) => (pair, Some(next)),
+            None => (rest, None),
+        };
+        match split_once(pair, eq) {
+            Some((key, _)) if SECRET_PARAMS.contains(&key) => push_all(&mut out, &[key, eq, MASK]),
+            _ => out.push_str(pair),
+        }
+        let Some(next) = next else { return out };
+        out.push_str(and);
+        rest = next;
+    }
 }
 
 #[cfg(test)]

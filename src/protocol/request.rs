@@ -8,9 +8,8 @@ use super::credentials::Credentials;
 use super::endpoint::Endpoint;
 use super::error::Error;
 use super::operation::{check_text_up_to, CancelUploadDocumentJob, ACTION, VERSION};
-use super::redact::MASK;
-use super::text::concat;
-use super::sign::{CanonicalQuery, Signature, SigningKey, StringToSign, SECRET_PARAMS as SECRET_BODY_PARAMS};
+use super::redact::masked;
+use super::sign::{CanonicalQuery, Signature, SigningKey, StringToSign};
 use super::timestamp::Timestamp;
 
 /// The HTTP method. Source: the official SDK's `Params { method: "POST", style: "RPC" }`.
@@ -115,19 +114,11 @@ pub(crate) fn sign_request_with_key(
 
 impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let body: Vec<String> = self
-            .body
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((key, _)) if SECRET_BODY_PARAMS.contains(&key) => concat(&[key, "=", MASK]),
-                _ => pair.to_owned(),
-            })
-            .collect();
         f.debug_struct("SignedRequest")
             .field("method", &self.method)
             .field("url", &self.url)
             .field("headers", &self.headers)
-            .field("body", &body.join("&"))
+            .field("body", &masked(&self.body, "&", "="))
             .finish()
     }
 }

@@ -15,7 +15,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
 use super::encode::{copy_at, percent_encode_at};
-use super::redact::MASK;
+use super::redact::masked;
 use super::substring::split_once;
 use super::small_sort::sort_by_key;
 
@@ -119,33 +119,6 @@ impl fmt::Display for CanonicalQuery {
 impl fmt::Debug for CanonicalQuery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("CanonicalQuery").field(&masked(&self.0, "&", "=")).finish()
-    }
-}
-
-/// The parameters whose values are secrets (the form body's); `Debug` output masks them.
-pub(crate) const SECRET_PARAMS: [&str; 2] = ["NamespacePassword", "SecurityToken"];
-
-/// `text` (pairs joined by `and`, each `key` `eq` `value`) with the secret parameters' values
-/// replaced by [`MASK`].
-fn masked(text: &str, and: &str, eq: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    loop {
-        let (pair, next) = match split_once(rest, and) {
-            Some((pair, next)) => (pair, Some(next)),
-            None => (rest, None),
-        };
-        match split_once(pair, eq) {
-            Some((key, _)) if SECRET_PARAMS.contains(&key) => {
-                out.push_str(key);
-                out.push_str(eq);
-                out.push_str(MASK);
-            }
-            _ => out.push_str(pair),
-        }
-        let Some(next) = next else { return out };
-        out.push_str(and);
-        rest = next;
     }
 }
 

@@ -7,10 +7,16 @@ use crate::prelude::*;
 #[inline(never)]
 pub(crate) fn concat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    push_all(&mut out, parts);
+    out
+}
+
+/// Appends each of `parts`.
+#[inline(never)]
+pub(crate) fn push_all(out: &mut String, parts: &[&str]) {
     for part in parts {
         out.push_str(part);
     }
-    out
 }
 
 /// Appends `n` in decimal.
