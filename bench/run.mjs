@@ -104,6 +104,21 @@ function table(r) {
   return ['| metric | gpdb-edge | official | ratio |', '| --- | ---: | ---: | ---: |', ...rows].join('\n');
 }
 
+// The ceilings of issue 11: a cancel is a network call, so these are limits, not contests.
+const CEILINGS = [
+  ['`.wasm` gzip -9 ≤ 52 KB', (r) => r.size.wasm.gzip, (v) => v <= 52 * 1000, (v) => `${fmt(v / 1000, 1)} KB`],
+  ['sign-only throughput in Node ≥ 2× the official signer', (r) => r.signing.opsPerSec.gpdbEdge / r.signing.opsPerSec.official, (v) => v >= 2, (v) => `${fmt(v, 2)}×`],
+  ['cold start ≤ 0.19× the official client', (r) => r.coldStart.overBaselineMs.gpdbEdge / r.coldStart.overBaselineMs.official, (v) => v <= 0.19, (v) => `${fmt(v, 2)}×`],
+];
+
+function ceilings(r) {
+  const rows = CEILINGS.map(([name, measure, holds, show]) => {
+    const value = measure(r);
+    return `| ${name} | ${show(value)} | ${holds(value) ? 'yes' : '**no**'} |`;
+  });
+  return ['| ceiling | measured | holds |', '| --- | ---: | --- |', ...rows].join('\n');
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = performance.now();
@@ -129,6 +144,8 @@ async function main() {
   const m = results.machine;
   const out = [
     table(results),
+    '',
+    ceilings(results),
     '',
     ...failures.map(([key, f]) => `Failed end-to-end calls ${key}: ${f.count}, first: ${f.first}`),
     `Ratio: gpdb-edge ÷ the other column. Machine: nproc ${m.nproc}, ${m.cpu}, Node ${m.node}, load average ${m.loadAverage.join(' ')} at start; official client ${m.officialClient}.`,

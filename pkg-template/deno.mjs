@@ -1,13 +1,12 @@
 // Deno: the wasm is imported as a compiled module (source phase import), so loading the package
 // needs no read permission.
 import source module from './gpdb_edge_bg.wasm';
-import { cancelUploadDocumentJob, initSync, install, plainCaller, signCancelUploadDocumentJob, signedHeaders, signPlain } from './gpdb_edge_web.mjs';
+import { cancelUploadDocumentJob, initSync, install, signCancelUploadDocumentJob } from './gpdb_edge_web.mjs';
 import * as glue from './glue.mjs';
 
 initSync({ module });
 install(glue);
 
-const sign = glue.signer({ signCancelUploadDocumentJob, signedHeaders, signPlain, plainCaller });
-export { cancelUploadDocumentJob, sign as signCancelUploadDocumentJob };
+export { cancelUploadDocumentJob, signCancelUploadDocumentJob };
 export { GpdbError } from './glue.mjs';
 export const ready = () => Promise.resolve();

@@ -134,14 +134,19 @@ export type GpdbErrorKind =
   | "credentials"
   /** Alibaba Cloud answered with an error (or `Status: "fail"`). */
   | "api"
-  /** `fetch` failed: DNS, connection refused or reset, CORS (or, before sending, `crypto.getRandomValues`). */
+  /** `fetch` failed: DNS, connection refused or reset, CORS. */
   | "network"
   /** An attempt took longer than `timeoutMs`. */
   | "timeout"
   /** The `signal` fired. */
   | "aborted"
   /** The answer was not the API's: not JSON, truncated, too large (over 1 MiB), fields missing. */
-  | "response";
+  | "response"
+  /**
+   * The runtime lacks what signing needs: `crypto.getRandomValues` failed (`"NoRandomness"`), or
+   * the wasm was loaded without its entry file (`"NotInstalled"`). Nothing was sent; not retryable.
+   */
+  | "environment";
 
 /**
  * Every rejection and every thrown error of this package. Never carries a secret: the AccessKey
@@ -156,7 +161,8 @@ export declare class GpdbError extends Error {
    * `"OperationFailed"` for `Status: "fail"`); a stable local code otherwise: `"MissingParameter"`,
    * `"EmptyParameter"`, `"InvalidCharacter"`, `"ParameterTooLong"`, `"MalformedParameter"`,
    * `"InvalidType"`, `"UnknownOption"`, `"CredentialsProviderFailed"`, `"NetworkError"`,
-   * `"Timeout"`, `"Aborted"`, `"MalformedResponse"`, `"ResponseTooLarge"`, `"NotReady"`.
+   * `"Timeout"`, `"Aborted"`, `"MalformedResponse"`, `"ResponseTooLarge"`, `"NotReady"`,
+   * `"NoRandomness"`, `"NotInstalled"`.
    */
   readonly code: string;
   /** Whether sending the same request again may succeed. */

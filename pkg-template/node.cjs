@@ -7,7 +7,7 @@ wasm.install(glue);
 
 module.exports = {
   cancelUploadDocumentJob: wasm.cancelUploadDocumentJob,
-  signCancelUploadDocumentJob: glue.signer(wasm),
+  signCancelUploadDocumentJob: wasm.signCancelUploadDocumentJob,
   GpdbError: glue.GpdbError,
   ready: () => Promise.resolve(),
 };

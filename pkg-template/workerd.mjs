@@ -2,13 +2,12 @@
 // imported (compiled at deploy time) and instantiated synchronously.
 import module from './gpdb_edge_bg.wasm';
 // Named imports, so that bundlers drop the loader that fetches the wasm by URL.
-import { cancelUploadDocumentJob, initSync, install, plainCaller, signCancelUploadDocumentJob, signedHeaders, signPlain } from './gpdb_edge_web.mjs';
+import { cancelUploadDocumentJob, initSync, install, signCancelUploadDocumentJob } from './gpdb_edge_web.mjs';
 import * as glue from './glue.mjs';
 
 initSync({ module });
 install(glue);
 
-const sign = glue.signer({ signCancelUploadDocumentJob, signedHeaders, signPlain, plainCaller });
-export { cancelUploadDocumentJob, sign as signCancelUploadDocumentJob };
+export { cancelUploadDocumentJob, signCancelUploadDocumentJob };
 export { GpdbError } from './glue.mjs';
 export const ready = () => Promise.resolve();

@@ -10,9 +10,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="$PWD/target/wasm-test"
 
 # No --quiet here: cargo would pass it on to the runner, which rejects it.
-run() { cargo test --target wasm32-unknown-unknown --features std --test wasm; }
+run() { cargo test --target wasm32-unknown-unknown --test wasm; }
 
-cargo test --quiet --target wasm32-unknown-unknown --features std --test wasm --no-run
+cargo test --quiet --target wasm32-unknown-unknown --test wasm --no-run
 
 echo "test-wasm: Node.js $(node --version)"
 run

@@ -1,5 +1,5 @@
 //! Signs and sends the AnalyticDB for PostgreSQL (`gpdb`, API version `2016-05-03`)
-//! operation `CancelUploadDocumentJob` with Alibaba Cloud RPC signature V1.
+//! operation `CancelUploadDocumentJob` with Alibaba Cloud's RPC signature.
 //!
 //! The crate has two layers, and the folders say which is which:
 //!
@@ -13,22 +13,17 @@
 //! The per-runtime entry files (Node, workerd, browsers, Deno, Bun) live in `pkg-template/`.
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub, rust_2018_idioms)]
 #![deny(unsafe_code)]
-// No std in the wasm module: its panic machinery was several kilobytes of it. The crate needs only
-// `alloc`; native builds and the wasm test build (feature `std`) link std as usual.
-#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
-
-extern crate alloc;
 
 pub mod protocol;
-
-/// What std's prelude would bring, for a `no_std` crate.
-mod prelude {
-    pub(crate) use alloc::borrow::ToOwned;
-    pub(crate) use alloc::boxed::Box;
-    pub(crate) use alloc::string::{String, ToString};
-    pub(crate) use alloc::vec;
-    pub(crate) use alloc::vec::Vec;
-}
-
 #[cfg(target_arch = "wasm32")]
 pub mod runtime;
+
+// Size helpers, each kept for a measured figure (README, Performance): std's substring search
+// and sorts cost 4.8 and 2.8 KB of gzipped wasm more.
+mod small_sort;
+mod substring;
+
+// talc instead of std's dlmalloc: 2.6 KB less gzipped wasm, as fast here.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -91,20 +91,7 @@ fn official(cases: &[Case]) -> Vec<(String, String, String)> {
             params.join(",")
         );
     }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cross-check/official-signer.mjs");
-    let mut child = Command::new("node")
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the cross-check needs Node.js and `npm ci` at the repository root (run `make setup`)");
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(output.status.success(), "official signer failed; run `make setup` to install @alicloud/openapi-util");
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stdout = run_official("official-signer.mjs", input);
     let rows: Vec<_> = stdout
         .lines()
         .map(|line| {
@@ -114,6 +101,28 @@ fn official(cases: &[Case]) -> Vec<(String, String, String)> {
         .collect();
     assert_eq!(rows.len(), cases.len());
     rows
+}
+
+/// Runs `tests/cross-check/<script>` with `input` on stdin and returns its stdout.
+fn run_official(script: &str, input: String) -> String {
+    let root = env!("CARGO_MANIFEST_DIR");
+    // Without `npm ci` the script dies at its first import, the pipe breaks, and the panic that
+    // follows says nothing useful: say what to do instead.
+    let installed = std::path::Path::new(root).join("node_modules/@alicloud/openapi-util/package.json").exists();
+    assert!(installed, "the official signer (@alicloud/openapi-util) is not installed: run `make setup`");
+    let mut child = Command::new("node")
+        .arg(format!("{root}/tests/cross-check/{script}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the cross-check needs Node.js on PATH: run `make setup`");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{script} failed (see its message above)");
+    writer.join().unwrap().unwrap();
+    String::from_utf8(output.stdout).unwrap()
 }
 
 fn percent_decode(s: &str) -> String {

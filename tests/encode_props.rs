@@ -1,7 +1,6 @@
 //! Properties of the Alibaba percent-encoder, for every string, and of merging canonical queries.
 
 use gpdb_edge::protocol::encode::{is_unreserved, percent_encode};
-use gpdb_edge::protocol::sign::CanonicalQuery;
 use proptest::prelude::*;
 
 fn decode(encoded: &str) -> Vec<u8> {
@@ -50,21 +49,5 @@ proptest! {
     #[test]
     fn encoding_is_byte_by_byte(a in any::<String>(), b in any::<String>()) {
         prop_assert_eq!(percent_encode(&format!("{a}{b}")), percent_encode(&a) + &percent_encode(&b));
-    }
-
-    // The signer builds the canonical query by merging the query string's and the form body's:
-    // the same as building it over all the parameters at once, for any values.
-    #[test]
-    fn merging_canonical_queries_is_building_one(
-        values in proptest::collection::vec(any::<String>(), 8),
-        in_body in proptest::collection::vec(any::<bool>(), 8),
-    ) {
-        let keys = ["AccessKeyId", "Collection", "DBInstanceId", "JobId", "Namespace", "RegionId", "SecurityToken", "Timestamp"];
-        let pairs: Vec<(&str, &str)> = keys.iter().zip(&values).map(|(k, v)| (*k, v.as_str())).collect();
-        let (body, query): (Vec<_>, Vec<_>) = pairs.iter().zip(&in_body).partition(|(_, b)| **b);
-        let query: Vec<(&str, &str)> = query.into_iter().map(|(p, _)| *p).collect();
-        let body: Vec<(&str, &str)> = body.into_iter().map(|(p, _)| *p).collect();
-        let merged = CanonicalQuery::merge(&CanonicalQuery::new(&query), &CanonicalQuery::new(&body));
-        prop_assert_eq!(merged, CanonicalQuery::new(&pairs));
     }
 }

@@ -38,8 +38,9 @@ fn the_request_is_a_post_with_the_official_split() {
         "Collection=my%20docs&JobId=231460f8-75dc-405e-a669-0c5204887e91&Namespace=public\
          &NamespacePassword=pa%20ss%2Fw%C3%B6rd%26%3D%2B"
     );
+    let headers: Vec<(&str, &str)> = request.headers.iter().map(|(name, value)| (*name, value.as_str())).collect();
     assert_eq!(
-        request.headers,
+        headers,
         [
             ("content-type", "application/x-www-form-urlencoded"),
             ("accept", "application/json"),

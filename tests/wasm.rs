@@ -5,7 +5,7 @@
 
 use std::cell::OnceCell;
 
-use gpdb_edge::runtime::bindings::Glue;
+use gpdb_edge::runtime::Glue;
 use gpdb_edge::runtime::{cancel_upload_document_job, install, sign_cancel_upload_document_job};
 use js_sys::{Array, Date, Function, Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;

@@ -2,9 +2,10 @@
 //   memory-child.mjs gpdb-edge <project dir> <calls>   or   memory-child.mjs official - <calls>
 // Prints { before, after } with the process RSS and, for gpdb-edge, the wasm linear memory.
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 import { SIGN_JOBS } from '../params.mjs';
+import { watchingWasmMemory } from '../../tests/package/wasm-memory.mjs';
 
 const [which, projectDir, callsArg] = process.argv.slice(2);
 const calls = Number(callsArg);
@@ -14,11 +15,9 @@ let wasmMemory = () => null;
 if (which === 'gpdb-edge') {
   const require = createRequire(join(projectDir, 'package.json'));
   const entry = require.resolve('gpdb-edge'); // node.cjs, through the exports map
-  const lib = require(entry);
-  // By absolute path: the same module instance node.cjs required, so the same wasm memory.
-  const bindings = require(join(dirname(entry), 'gpdb_edge_node.cjs'));
+  const { value: lib, memory } = watchingWasmMemory(() => require(entry));
   sign = (i) => lib.signCancelUploadDocumentJob(SIGN_JOBS[i & 255]);
-  wasmMemory = () => bindings.__wasmMemory().buffer.byteLength;
+  wasmMemory = () => memory.buffer.byteLength;
 } else {
   const { signWithOpenApiUtil } = await import('../signers/official.mjs');
   sign = (i) => signWithOpenApiUtil(SIGN_JOBS[i & 255]);

@@ -1,8 +1,7 @@
 //! An AccessKey pair, with an optional STS security token. `Debug` never shows a secret.
 
-use crate::prelude::*;
 
-use core::fmt;
+use std::fmt;
 
 use super::error::Error;
 use super::operation::{check_text, check_text_up_to, MAX_TOKEN_BYTES};

@@ -1,11 +1,9 @@
 //! Where a request goes: the official gpdb host for a region, or an explicit URL (a proxy, a
 //! private endpoint, a local mock).
 
-use crate::prelude::*;
 
 use super::error::{Error, InputProblem};
-use super::substring::{find, split_once};
-use super::text::concat;
+use crate::substring::{find, split_once};
 
 // Source: the official SDK's endpoint map and rule, PyPI `alibabacloud-gpdb20160503` 5.12.0,
 // `alibabacloud_gpdb20160503/client.py` (`_endpoint_map`, `_endpoint_rule = 'regional'`):
@@ -61,9 +59,9 @@ impl Endpoint {
     pub fn for_region(region_id: &str) -> Result<Self, Error> {
         validate_region_id(region_id)?;
         let base = if CENTRAL_REGIONS.contains(&region_id) {
-            concat(&["https://", CENTRAL_HOST, "/"])
+            format!("https://{CENTRAL_HOST}/")
         } else {
-            concat(&["https://gpdb.", region_id, ".aliyuncs.com/"])
+            format!("https://gpdb.{region_id}.aliyuncs.com/")
         };
         Ok(Endpoint { base })
     }
@@ -103,7 +101,7 @@ impl Endpoint {
             return Err(malformed("a path of URL-safe characters"));
         }
         let path = if path.is_empty() { "/" } else { path };
-        Ok(Endpoint { base: concat(&[scheme, "://", &authority.to_ascii_lowercase(), path]) })
+        Ok(Endpoint { base: format!("{scheme}://{}{path}", authority.to_ascii_lowercase()) })
     }
 
     /// The base URL the query string is appended to, e.g. `https://gpdb.aliyuncs.com/`.

@@ -1,11 +1,9 @@
 //! The one error type of the library. Its kinds are the `kind` values of the JS `GpdbError`.
 
-use crate::prelude::*;
 
-use core::fmt;
-use alloc::borrow::Cow;
+use std::fmt;
+use std::borrow::Cow;
 
-use super::text::{push_all, push_decimal};
 
 /// Everything that can go wrong, from bad input to a garbled response.
 ///
@@ -35,6 +33,19 @@ pub enum Error {
     },
     /// The caller's `AbortSignal` fired.
     Aborted,
+    /// The runtime lacks what signing needs: `crypto.getRandomValues` failed, or the module was
+    /// loaded without its entry file. Nothing was sent, and sending again will not help.
+    Environment(EnvironmentProblem),
+}
+
+/// What the runtime lacks.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnvironmentProblem {
+    /// `crypto.getRandomValues` threw: no nonce can be drawn.
+    NoRandomness,
+    /// The wasm module was used without the entry file that installs its JS glue.
+    NotInstalled,
 }
 
 impl Error {
@@ -48,6 +59,7 @@ impl Error {
             Error::Network { .. } => "network",
             Error::Timeout { .. } => "timeout",
             Error::Aborted => "aborted",
+            Error::Environment(_) => "environment",
         }
     }
 
@@ -60,13 +72,15 @@ impl Error {
             Error::Network { .. } => "NetworkError",
             Error::Timeout { .. } => "Timeout",
             Error::Aborted => "Aborted",
+            Error::Environment(EnvironmentProblem::NoRandomness) => "NoRandomness",
+            Error::Environment(EnvironmentProblem::NotInstalled) => "NotInstalled",
         }
     }
 
     /// Whether the same request, signed again, may succeed.
     pub fn retryable(&self) -> bool {
         match self {
-            Error::Input(_) | Error::Credentials(_) | Error::Aborted => false,
+            Error::Input(_) | Error::Credentials(_) | Error::Aborted | Error::Environment(_) => false,
             Error::Api(e) => e.retryable(),
             Error::Response(e) => is_retryable_status(e.http_status),
             Error::Network { .. } | Error::Timeout { .. } => true,
@@ -85,46 +99,28 @@ impl Error {
     pub(crate) fn input(field: &'static str, problem: InputProblem) -> Self {
         Error::Input(InputError { field: Cow::Borrowed(field), problem })
     }
+}
 
-    /// The message (the `Display` form), built without `core::fmt` for the wasm module's sake.
-    pub fn message(&self) -> String {
-        let mut out = String::new();
-        self.write_message(&mut out);
-        out
-    }
-
-    fn write_message(&self, out: &mut String) {
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Input(e) | Error::Credentials(e) => e.write_message(out),
-            Error::Api(e) => e.write_message(out),
-            Error::Response(e) => e.write_message(out),
-            Error::Network { message } => push_all(out, &["network error: ", message]),
-            Error::Timeout { after_ms } => {
-                out.push_str("no response within ");
-                push_decimal(out, u64::from(*after_ms));
-                out.push_str(" ms");
+            Error::Input(e) | Error::Credentials(e) => e.fmt(f),
+            Error::Api(e) => e.fmt(f),
+            Error::Response(e) => e.fmt(f),
+            Error::Network { message } => write!(f, "network error: {message}"),
+            Error::Timeout { after_ms } => write!(f, "no response within {after_ms} ms"),
+            Error::Aborted => f.write_str("the request was aborted"),
+            Error::Environment(EnvironmentProblem::NoRandomness) => {
+                f.write_str("crypto.getRandomValues failed: no random signature nonce could be drawn")
             }
-            Error::Aborted => out.push_str("the request was aborted"),
+            Error::Environment(EnvironmentProblem::NotInstalled) => {
+                f.write_str("gpdb-edge's WebAssembly was loaded without its entry file")
+            }
         }
     }
 }
 
-/// The `Display` impls print what `write_message` builds.
-macro_rules! display_by_message {
-    ($($type:ty),*) => {$(
-        impl fmt::Display for $type {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                let mut out = String::new();
-                self.write_message(&mut out);
-                f.write_str(&out)
-            }
-        }
-    )*};
-}
-display_by_message!(Error, InputError, ApiError, ResponseError);
-
-
-impl core::error::Error for Error {}
+impl std::error::Error for Error {}
 
 /// A problem with one named option. The message names the field and never echoes its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -203,45 +199,28 @@ impl InputProblem {
     }
 }
 
-impl InputError {
-    fn write_message(&self, out: &mut String) {
-        let field: &str = &self.field;
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let field = &self.field;
         match &self.problem {
-            InputProblem::Missing => push_all(out, &[field, " is required"]),
-            InputProblem::Blank => push_all(out, &[field, " must not be empty or only whitespace"]),
-            InputProblem::ControlCharacter { index } => {
-                push_all(out, &[field, " contains a control character at index "]);
-                push_decimal(out, *index as u64);
-            }
-            InputProblem::LoneSurrogate => {
-                push_all(out, &[field, " contains a lone UTF-16 surrogate, which cannot be encoded"])
-            }
-            InputProblem::TooLong { len, max } => {
-                push_all(out, &[field, " is "]);
-                push_decimal(out, *len as u64);
-                out.push_str(" bytes long; the limit is ");
-                push_decimal(out, *max as u64);
-                out.push_str(" bytes");
-            }
-            InputProblem::Malformed { expected } => push_all(out, &[field, " is malformed: expected ", expected]),
-            InputProblem::WrongType { expected, found } => push_all(out, &[field, " must be ", expected, ", not ", found]),
-            InputProblem::UnknownOption { did_you_mean: Some(name) } => {
-                push_all(out, &["unknown option ", field, ": did you mean ", name, "?"])
-            }
-            InputProblem::UnknownOption { did_you_mean: None } => push_all(out, &["unknown option ", field]),
-            InputProblem::ProviderFailed => push_all(out, &[field, " provider failed (see cause)"]),
-            InputProblem::NoCredentials => push_all(out, &[
-                field,
-                " is required: pass credentials, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET in the environment (Node.js, Bun, Deno)",
-            ]),
-            InputProblem::EnvironmentDenied { variable } => push_all(out, &[
-                field,
-                " were not given, and reading ",
-                variable,
-                " from the environment was denied (Deno: --allow-env=",
-                variable,
-                ",ALIBABA_CLOUD_ACCESS_KEY_SECRET,ALIBABA_CLOUD_SECURITY_TOKEN)",
-            ]),
+            InputProblem::Missing => write!(f, "{field} is required"),
+            InputProblem::Blank => write!(f, "{field} must not be empty or only whitespace"),
+            InputProblem::ControlCharacter { index } => write!(f, "{field} contains a control character at index {index}"),
+            InputProblem::LoneSurrogate => write!(f, "{field} contains a lone UTF-16 surrogate, which cannot be encoded"),
+            InputProblem::TooLong { len, max } => write!(f, "{field} is {len} bytes long; the limit is {max} bytes"),
+            InputProblem::Malformed { expected } => write!(f, "{field} is malformed: expected {expected}"),
+            InputProblem::WrongType { expected, found } => write!(f, "{field} must be {expected}, not {found}"),
+            InputProblem::UnknownOption { did_you_mean: Some(name) } => write!(f, "unknown option {field}: did you mean {name}?"),
+            InputProblem::UnknownOption { did_you_mean: None } => write!(f, "unknown option {field}"),
+            InputProblem::ProviderFailed => write!(f, "{field} provider failed (see cause)"),
+            InputProblem::NoCredentials => write!(
+                f,
+                "{field} is required: pass credentials, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET in the environment (Node.js, Bun, Deno)"
+            ),
+            InputProblem::EnvironmentDenied { variable } => write!(
+                f,
+                "{field} were not given, and reading {variable} from the environment was denied (Deno: --allow-env={variable},ALIBABA_CLOUD_ACCESS_KEY_SECRET,ALIBABA_CLOUD_SECURITY_TOKEN)"
+            ),
         }
     }
 }
@@ -278,11 +257,14 @@ impl ApiError {
         }
         is_retryable_status(self.http_status)
     }
+}
 
-    fn write_message(&self, out: &mut String) {
-        push_all(out, &[&self.code, ": ", &self.message]);
-        if let Some(id) = &self.request_id {
-            push_all(out, &[" (RequestId ", id, ")"]);
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        match &self.request_id {
+            Some(id) => write!(f, " (RequestId {id})"),
+            None => Ok(()),
         }
     }
 }
@@ -327,25 +309,21 @@ impl ResponseProblem {
     }
 }
 
-impl ResponseError {
-    fn write_message(&self, out: &mut String) {
-        out.push_str("HTTP ");
-        push_decimal(out, u64::from(self.http_status));
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.http_status)?;
         match &self.problem {
-            ResponseProblem::Empty => out.push_str(" with an empty body"),
-            ResponseProblem::NotJson => out.push_str(" with a body that is not a JSON object"),
-            ResponseProblem::MissingField(name) => push_all(out, &[" answer has no ", name]),
-            ResponseProblem::UnknownStatus => out.push_str(" answer has an unknown Status"),
-            ResponseProblem::TooLarge { limit } => {
-                out.push_str(" answer is larger than ");
-                push_decimal(out, *limit as u64);
-                out.push_str(" bytes");
-            }
+            ResponseProblem::Empty => f.write_str(" with an empty body")?,
+            ResponseProblem::NotJson => f.write_str(" with a body that is not a JSON object")?,
+            ResponseProblem::MissingField(name) => write!(f, " answer has no {name}")?,
+            ResponseProblem::UnknownStatus => f.write_str(" answer has an unknown Status")?,
+            ResponseProblem::TooLarge { limit } => write!(f, " answer is larger than {limit} bytes")?,
         }
-        if !self.excerpt.is_empty() {
-            // The excerpt has no control characters left, so plain quotes are unambiguous.
-            push_all(out, &[": \"", &self.excerpt, "\""]);
+        if self.excerpt.is_empty() {
+            return Ok(());
         }
+        // The excerpt has no control characters left, so plain quotes are unambiguous.
+        write!(f, ": \"{}\"", self.excerpt)
     }
 }
 

@@ -4,7 +4,6 @@
 //! Written for the response parser instead of pulling a general JSON library into the wasm;
 //! bounded nesting, so no input can exhaust the stack.
 
-use crate::prelude::*;
 
 /// A top-level member value the parser keeps.
 #[derive(Clone, Debug, PartialEq, Eq)]

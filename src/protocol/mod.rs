@@ -34,14 +34,11 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod sign;
-mod small_sort;
-pub(crate) mod substring;
-pub(crate) mod text;
 pub mod timestamp;
 
 pub use credentials::Credentials;
 pub use endpoint::Endpoint;
-pub use error::{ApiError, Error, InputError, InputProblem, ResponseError, ResponseProblem};
+pub use error::{ApiError, EnvironmentProblem, Error, InputError, InputProblem, ResponseError, ResponseProblem};
 pub use operation::CancelUploadDocumentJob;
 pub use request::{sign_request, SignedRequest};
 pub use response::{parse_response, CancelResult};

@@ -5,9 +5,8 @@
 //! `DBInstanceId` and `RegionId` in the query, `Collection`, `JobId`, `Namespace` and
 //! `NamespacePassword` in the `application/x-www-form-urlencoded` body.
 
-use crate::prelude::*;
 
-use core::fmt;
+use std::fmt;
 
 use super::endpoint::validate_region_id;
 use super::error::{Error, InputProblem};
@@ -101,33 +100,11 @@ pub(crate) fn check_text_up_to(field: &'static str, value: &str, max: usize) -> 
     if value.len() > max {
         return Err(Error::input(field, InputProblem::TooLong { len: value.len(), max }));
     }
-    if has_control_byte(value.as_bytes()) {
-        let index = value.chars().position(char::is_control).unwrap_or_default();
+    // Control characters are C0, DEL and C1 (U+0080..U+009F, whose UTF-8 starts with 0xC2): the
+    // exact check decodes characters, so it runs only when such a byte is there.
+    let suspect = value.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2);
+    if let Some(index) = suspect.then(|| value.chars().position(char::is_control)).flatten() {
         return Err(Error::input(field, InputProblem::ControlCharacter { index }));
     }
     Ok(())
 }
-
-// C0 (below 0x20), DEL, and C1 (U+0080..=U+009F, encoded C2 80..=C2 9F): `char::is_control`,
-// checked on bytes because this runs for every value of every request.
-fn has_control_byte(bytes: &[u8]) -> bool {
-    // Most values hold none of the bytes that can start a control character: one table lookup
-    // per byte, without early exit, says so; only then is the exact check made.
-    if !bytes.iter().fold(false, |found, &b| found | CONTROL_START[usize::from(b)]) {
-        return false;
-    }
-    bytes.iter().enumerate().any(|(i, &b)| {
-        CONTROL_START[usize::from(b)] && (b != 0xC2 || bytes.get(i + 1).is_some_and(|next| (0x80..=0x9F).contains(next)))
-    })
-}
-
-// Bytes that are, or may begin, a control character: C0, DEL, and C2 (the lead byte of C1).
-const CONTROL_START: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = b < 0x20 || b == 0x7F || b == 0xC2;
-        b += 1;
-    }
-    table
-};

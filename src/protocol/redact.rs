@@ -7,12 +7,9 @@
 //!
 //! `Debug` of the signing stages and of a signed request masks the secret parameters' values too.
 
-use crate::prelude::*;
 
 use super::encode::percent_encode;
-use super::small_sort::sort_by_key;
-use super::substring::{find, replace_all, split_once};
-use super::text::push_all;
+use crate::substring::{replace_all, split_once};
 
 /// What secrets are replaced with.
 pub const MASK: &str = "***";
@@ -27,12 +24,10 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
         forms.extend([secret.to_string(), once, twice, form]);
     }
     // Longest first, so that a secret inside another's encoding is not half-replaced.
-    sort_by_key(&mut forms, |form| core::cmp::Reverse(form.len()));
+    crate::small_sort::sort_by_key(&mut forms, |form| std::cmp::Reverse(form.len()));
     let mut out = text.to_owned();
     for form in &forms {
-        if find(&out, form).is_some() {
-            out = replace_all(&out, form, MASK);
-        }
+        out = replace_all(&out, form, MASK);
     }
     out
 }
@@ -43,21 +38,11 @@ const SECRET_PARAMS: [&str; 2] = ["NamespacePassword", "SecurityToken"];
 /// `text` (pairs joined by `and`, each `key` `eq` `value`) with the secret parameters' values
 /// replaced by [`MASK`].
 pub(crate) fn masked(text: &str, and: &str, eq: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    loop {
-        let (pair, next) = match split_once(rest, and) {
-            Some((pair, next)) => (pair, Some(next)),
-            None => (rest, None),
-        };
-        match split_once(pair, eq) {
-            Some((key, _)) if SECRET_PARAMS.contains(&key) => push_all(&mut out, &[key, eq, MASK]),
-            _ => out.push_str(pair),
-        }
-        let Some(next) = next else { return out };
-        out.push_str(and);
-        rest = next;
-    }
+    let pairs = text.split(and).map(|pair| match split_once(pair, eq) {
+        Some((key, _)) if SECRET_PARAMS.contains(&key) => format!("{key}{eq}{MASK}"),
+        _ => pair.to_owned(),
+    });
+    pairs.collect::<Vec<_>>().join(and)
 }
 
 #[cfg(test)]

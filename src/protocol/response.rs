@@ -4,7 +4,6 @@
 //! `Status` is `success` or `fail`) and Alibaba Cloud's common error body
 //! `{RequestId, HostId, Code, Message, Recommend}` (help.aliyun.com/document_detail/28839.html).
 
-use crate::prelude::*;
 
 use super::error::{ApiError, Error, ResponseError, ResponseProblem};
 use super::json::{parse_object, Value};

@@ -1,23 +1,40 @@
-//! RPC signature V1, one value per stage so a test can compare each with an official vector.
+//! RPC signature V2 (Alibaba's `SignatureVersion=1.0`), one value per stage so a test can compare
+//! each with an official vector.
 //!
-//! Source: help.aliyun.com/document_detail/28839.html (RPC signature V1):
+//! Source: help.aliyun.com/document_detail/28839.html (RPC signature):
 //! 1. `CanonicalQuery = join("&", sort_by_key(enc(k) "=" enc(v)))` over every parameter of the
 //!    query string and the form body, except `Signature`.
 //! 2. `StringToSign = METHOD & %2F & enc(CanonicalQuery)`.
 //! 3. `Signature = base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign))`.
 
-use crate::prelude::*;
-
-use core::fmt;
+use std::fmt;
 
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
-use super::encode::{copy_at, percent_encode_at};
+use super::encode::{percent_encode, percent_encode_bytes};
 use super::redact::masked;
-use super::substring::split_once;
-use super::small_sort::sort_by_key;
+
+/// Each pair as `(key, "enc(key)=enc(value)")`, in the order given: a request's query string and
+/// form body are these joined, and a canonical query these sorted, so each pair is encoded once.
+pub fn encode_each<'a>(pairs: &[(&'a str, &str)]) -> Vec<(&'a str, String)> {
+    let encode = |(key, value): &(&'a str, &str)| {
+        let mut text = Vec::with_capacity(key.len() + 1 + value.len());
+        percent_encode_bytes(&mut text, key.as_bytes());
+        text.push(b'=');
+        percent_encode_bytes(&mut text, value.as_bytes());
+        // Encoded bytes are ASCII.
+        (*key, String::from_utf8(text).unwrap_or_default())
+    };
+    pairs.iter().map(encode).collect()
+}
+
+/// Encoded pairs joined by `&`.
+pub fn join<S: AsRef<str>>(encoded: &[(&str, S)]) -> String {
+    let texts: Vec<&str> = encoded.iter().map(|(_, text)| text.as_ref()).collect();
+    texts.join("&")
+}
 
 /// Stage 1: the sorted, encoded `k=v&k=v` string over all parameters except `Signature`.
 /// `Debug` masks the secret parameters' values.
@@ -30,83 +47,20 @@ impl CanonicalQuery {
     /// Keys sort by their bytes, as the official signer's `Object.keys(...).sort()` does for the
     /// ASCII parameter names Alibaba uses. A pair named `Signature` is left out.
     pub fn new(params: &[(&str, &str)]) -> Self {
-        let signed = |pair: &&(&str, &str)| pair.0 != "Signature";
-        // The usual dozen pairs are sorted on the stack: an allocation costs more than the sort.
-        let mut on_stack = [&("", ""); 16];
-        let mut on_heap: Vec<&(&str, &str)>;
-        let sorted: &mut [&(&str, &str)] = if params.len() <= on_stack.len() {
-            let mut len = 0;
-            for (slot, pair) in on_stack.iter_mut().zip(params.iter().filter(signed)) {
-                *slot = pair;
-                len += 1;
-            }
-            on_stack.get_mut(..len).unwrap_or_default()
-        } else {
-            on_heap = params.iter().filter(signed).collect();
-            &mut on_heap
-        };
-        sort_by_key(sorted, |(key, _)| *key);
-        // Room for the worst case (every byte escaped), zeroed once, written by index.
-        let mut out = vec![0; params.iter().map(|(k, v)| 3 * (k.len() + v.len()) + 2).sum()];
-        let mut at = 0;
-        for (i, (key, value)) in sorted.iter().enumerate() {
-            if i > 0 {
-                at = copy_at(&mut out, at, b"&");
-            }
-            at = percent_encode_at(&mut out, at, key.as_bytes());
-            at = copy_at(&mut out, at, b"=");
-            at = percent_encode_at(&mut out, at, value.as_bytes());
-        }
-        out.truncate(at);
-        CanonicalQuery(into_string(out))
+        let encoded = encode_each(params);
+        CanonicalQuery::from_encoded(encoded.iter().map(|(key, text)| (*key, text.as_str())).collect())
     }
 
-    /// Merges two canonical queries of disjoint parameters (the query string and the form body)
-    /// into the canonical query over both, without encoding anything again. Pairs are ordered by
-    /// their encoded keys, which is the order of the keys themselves for names made of
-    /// unreserved characters, as every Alibaba parameter name is.
-    pub fn merge(a: &CanonicalQuery, b: &CanonicalQuery) -> Self {
-        // Encoded pairs hold no raw `&` or `=`, so these splits find exactly the pairs and keys.
-        // (Byte scans: `str::split` calls memchr for every pair, which costs more than the pair.)
-        fn key(pair: &str) -> &[u8] {
-            let bytes = pair.as_bytes();
-            bytes.get(..bytes.iter().position(|&b| b == b'=').unwrap_or(bytes.len())).unwrap_or_default()
-        }
-        fn pairs(query: &str) -> impl Iterator<Item = &str> {
-            let mut rest = query;
-            core::iter::from_fn(move || {
-                let at = rest.as_bytes().iter().position(|&b| b == b'&').unwrap_or(rest.len());
-                let (pair, tail) = (rest.get(..at)?, rest.get(at..).unwrap_or_default());
-                rest = tail.get(1..).unwrap_or_default();
-                (!pair.is_empty()).then_some(pair)
-            })
-        }
-        let mut out = String::with_capacity(a.0.len() + 1 + b.0.len());
-        let mut a = pairs(&a.0).peekable();
-        let mut b = pairs(&b.0).peekable();
-        loop {
-            let next = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) if key(x) > key(y) => b.next(),
-                (Some(_), _) => a.next(),
-                (None, _) => b.next(),
-            };
-            let Some(pair) = next else { break };
-            if !out.is_empty() {
-                out.push('&');
-            }
-            out.push_str(pair);
-        }
-        CanonicalQuery(out)
+    /// Builds the canonical query from pairs [`encode_each`] made, in any order.
+    pub fn from_encoded(mut encoded: Vec<(&str, &str)>) -> Self {
+        encoded.retain(|(key, _)| *key != "Signature");
+        crate::small_sort::sort_by_key(&mut encoded, |(key, _)| *key);
+        CanonicalQuery(join(&encoded))
     }
 
     /// The canonical query as a string.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-
-    /// The canonical query as an owned string.
-    pub fn into_string(self) -> String {
-        self.0
     }
 }
 
@@ -123,32 +77,25 @@ impl fmt::Debug for CanonicalQuery {
 }
 
 /// Stage 2: `METHOD & %2F & enc(CanonicalQuery)`.
-// Kept as bytes: HMAC reads bytes, and checking them as UTF-8 on every signature cost 2% of it.
 #[derive(Clone, PartialEq, Eq)]
-pub struct StringToSign(Vec<u8>);
+pub struct StringToSign(String);
 
 impl StringToSign {
     /// Builds the string to sign for `method` (`GET` or `POST`).
     pub fn new(method: &str, canonical: &CanonicalQuery) -> Self {
-        let mut out = vec![0; method.len() + 5 + 3 * canonical.0.len()];
-        let mut at = copy_at(&mut out, 0, method.as_bytes());
         // The path of every RPC request is signed as "/", whatever the endpoint's real path.
-        at = copy_at(&mut out, at, b"&%2F&");
-        at = percent_encode_at(&mut out, at, canonical.0.as_bytes());
-        out.truncate(at);
-        StringToSign(out)
+        StringToSign(format!("{method}&%2F&{}", percent_encode(&canonical.0)))
     }
 
     /// The string to sign as a string.
     pub fn as_str(&self) -> &str {
-        // Built from a method name and encoded (ASCII) bytes: always UTF-8.
-        core::str::from_utf8(&self.0).unwrap_or_default()
+        &self.0
     }
 }
 
 impl fmt::Display for StringToSign {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&self.0)
     }
 }
 
@@ -156,81 +103,44 @@ impl fmt::Debug for StringToSign {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // `METHOD&%2F&` and the canonical query, encoded once more: pairs joined by %26, key and
         // value by %3D.
-        let text = self.as_str();
-        let shown = match split_once(text, "&%2F&") {
-            Some((method, query)) => [method, "&%2F&", &masked(query, "%26", "%3D")].concat(),
-            None => masked(text, "%26", "%3D"),
+        let shown = match self.0.split_once("&%2F&") {
+            Some((method, query)) => format!("{method}&%2F&{}", masked(query, "%26", "%3D")),
+            None => masked(&self.0, "%26", "%3D"),
         };
         f.debug_tuple("StringToSign").field(&shown).finish()
     }
 }
 
-/// Stage 3's key: HMAC-SHA1 keyed with `AccessKeySecret + "&"`, ready to sign. A caller that signs
-/// many requests with one secret makes it once and saves two SHA-1 blocks a signature, as
-/// aws-sigv4 callers reuse a signing key. `Debug` does not show it.
-#[derive(Clone)]
-pub struct SigningKey(Hmac<Sha1>);
-
-impl SigningKey {
-    /// The key for `access_key_secret`.
-    pub fn new(access_key_secret: &str) -> Self {
-        // Key = AccessKeySecret + "&" (the "&" stands for an empty token secret, unused by RPC APIs).
-        let key = [access_key_secret.as_bytes(), b"&"].concat();
-        let Ok(mac) = <Hmac<Sha1> as KeyInit>::new_from_slice(&key) else {
-            unreachable!("HMAC takes keys of any length")
-        };
-        SigningKey(mac)
-    }
-}
-
-impl fmt::Debug for SigningKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SigningKey(***)")
-    }
-}
-
-/// Stage 3: `base64(HMAC-SHA1(secret + "&", StringToSign))`, always 28 characters.
+/// Stage 3: `base64(HMAC-SHA1(secret + "&", StringToSign))`.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Signature([u8; 28]);
+pub struct Signature(String);
 
 impl Signature {
     /// Signs `string_to_sign` with the AccessKey secret.
     pub fn calculate(access_key_secret: &str, string_to_sign: &StringToSign) -> Self {
-        Signature::with_key(&SigningKey::new(access_key_secret), string_to_sign)
-    }
-
-    /// Signs `string_to_sign` with a prepared key.
-    pub fn with_key(key: &SigningKey, string_to_sign: &StringToSign) -> Self {
-        let mut mac = key.0.clone();
-        mac.update(&string_to_sign.0);
-        let digest = mac.finalize().into_bytes();
-        // 20 bytes are 28 base64 characters, padding included.
-        let mut text = [0; 28];
-        let _ = base64::engine::general_purpose::STANDARD.encode_slice(digest, &mut text);
-        Signature(text)
+        // Key = AccessKeySecret + "&" (the "&" stands for an empty token secret, unused by RPC APIs).
+        let key = format!("{access_key_secret}&");
+        let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
+        mac.update(string_to_sign.0.as_bytes());
+        Signature(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
     }
 
     /// The base64 signature.
     pub fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.0).unwrap_or_default()
+        &self.0
     }
 }
 
 impl fmt::Display for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&self.0)
     }
 }
 
 impl fmt::Debug for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Signature").field(&self.as_str()).finish()
+        f.debug_tuple("Signature").field(&self.0).finish()
     }
-}
-
-// The builders push only encoded (ASCII) bytes and `str`s, so this never falls back.
-fn into_string(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -242,8 +152,8 @@ mod tests {
         let params = [("Collection", "docs"), ("NamespacePassword", "hunter2 q&w=e"), ("SecurityToken", "sts/tok3n"), ("JobId", "j")];
         let canonical = CanonicalQuery::new(&params);
         let string_to_sign = StringToSign::new("POST", &canonical);
-        let shown = format!("{canonical:?} {string_to_sign:?} {:?}", SigningKey::new("k3y-secret"));
-        for secret in ["hunter2", "tok3n", "k3y-secret"] {
+        let shown = format!("{canonical:?} {string_to_sign:?}");
+        for secret in ["hunter2", "tok3n"] {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
         assert_eq!(

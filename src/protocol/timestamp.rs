@@ -1,6 +1,6 @@
 //! The `Timestamp` parameter: UTC, `yyyy-MM-ddTHH:mm:ssZ`, computed without reading any clock.
 
-use core::fmt;
+use std::fmt;
 
 use super::error::{Error, InputProblem};
 
@@ -27,28 +27,14 @@ impl Timestamp {
     pub fn unix_seconds(self) -> i64 {
         self.unix_seconds
     }
-
-    /// The `Timestamp` parameter's text, `yyyy-MM-ddTHH:mm:ssZ`, as ASCII bytes: written by hand,
-    /// since `write!` with padding was a measurable share of a signature.
-    pub fn to_ascii(self) -> [u8; 20] {
-        let days = self.unix_seconds.div_euclid(86_400);
-        let secs = self.unix_seconds.rem_euclid(86_400);
-        let (year, month, day) = civil_from_days(days);
-        let mut out = *b"0000-00-00T00:00:00Z";
-        let fields = [(0, 4, year), (5, 2, i64::from(month)), (8, 2, i64::from(day)), (11, 2, secs / 3600), (14, 2, secs % 3600 / 60), (17, 2, secs % 60)];
-        for (start, width, mut value) in fields {
-            for slot in out.iter_mut().skip(start).take(width).rev() {
-                *slot = b'0' + (value % 10) as u8;
-                value /= 10;
-            }
-        }
-        out
-    }
 }
 
 impl fmt::Display for Timestamp {
+    /// `yyyy-MM-ddTHH:mm:ssZ`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(core::str::from_utf8(&self.to_ascii()).unwrap_or_default())
+        let (year, month, day) = civil_from_days(self.unix_seconds.div_euclid(86_400));
+        let secs = self.unix_seconds.rem_euclid(86_400);
+        write!(f, "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
     }
 }
 

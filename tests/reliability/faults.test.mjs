@@ -56,10 +56,7 @@ const onUncaughtException = (error) => unhandled.push(['uncaughtException', erro
 before(async () => {
   process.on('unhandledRejection', onUnhandledRejection);
   process.on('uncaughtException', onUncaughtException);
-  let requireFromProject;
-  ({ dir, lib, requireFromProject } = installPackage('reliability-faults', { 'one-call.mjs': ONE_CALL_SCRIPT }));
-  // The same module instance node.cjs uses: require caches by absolute path.
-  wasmMemory = requireFromProject(join(dir, 'node_modules/gpdb-edge/gpdb_edge_node.cjs')).__wasmMemory;
+  ({ dir, lib, wasmMemory } = installPackage('reliability-faults', { 'one-call.mjs': ONE_CALL_SCRIPT }));
   ({ lib: clockLib } = installPackage('reliability-faults-clock'));
   mock = await startReliabilityMock();
   log = requestLog(mock);
@@ -304,17 +301,62 @@ for (const contentLength of [true, false]) {
     mock.inject({ type: 'huge', bytes: 10 * 1024 * 1024, contentLength }, 1);
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
-    const wasmBefore = wasmMemory().buffer.byteLength;
+    const wasmBefore = wasmMemory.buffer.byteLength;
     const outcome = await call({ maxRetries: 2, timeoutMs: 5000 });
     const rssAfter = process.memoryUsage().rss;
     assertRejected(outcome, { kind: 'response', code: 'ResponseTooLarge', httpStatus: 200, retryable: false, attempts: 1 });
     assertBetween(outcome.ms, 0, 2000, 'the capped read');
-    assert.equal(wasmMemory().buffer.byteLength, wasmBefore, 'the body never reached the wasm memory');
+    assert.equal(wasmMemory.buffer.byteLength, wasmBefore, 'the body never reached the wasm memory');
     t.diagnostic(`rss ${mib(rssBefore)} → ${mib(rssAfter)}`);
     assert.ok(rssAfter - rssBefore < 64 * 1024 * 1024, `rss grew by ${mib(rssAfter - rssBefore)}`);
     assert.equal(log.posts().length, 1);
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// The runtime itself fails.
+
+test('crypto.getRandomValues failing: kind environment NoRandomness, not retryable, nothing sent, call after call', async () => {
+  fresh();
+  const original = globalThis.crypto.getRandomValues;
+  const memoryBefore = wasmMemory.buffer.byteLength;
+  globalThis.crypto.getRandomValues = () => {
+    throw new Error('no randomness today');
+  };
+  const seen = new Set();
+  try {
+    // Nonces come from a pool of 256 random bytes: the bytes drawn before the failure (at most
+    // 16 nonces' worth) may still be used, then every call fails.
+    let drained = false;
+    for (let i = 0; i < 17 && !drained; i++) {
+      try { lib.signCancelUploadDocumentJob(callOptions(mock, { jobId: `d${i}` })); } catch { drained = true; }
+    }
+    assert.ok(drained, 'the pool ran dry within 16 nonces');
+    // A trap per call (as a panic would be) leaked the call's stack until the module broke,
+    // near 1,100 calls: 2,000 calls must all be typed errors.
+    for (let i = 0; i < 2_000; i++) {
+      assert.throws(() => lib.signCancelUploadDocumentJob(callOptions(mock, { jobId: `j${i}` })), (error) => {
+        assert.ok(error instanceof lib.GpdbError, `call ${i}: ${error}`);
+        seen.add(JSON.stringify({ kind: error.kind, code: error.code, retryable: error.retryable, attempts: error.attempts, message: error.message }));
+        return true;
+      });
+    }
+    // A caller's own nonce needs no randomness.
+    assert.match(lib.signCancelUploadDocumentJob(callOptions(mock, { timestamp: 0, nonce: 'n0' })).url, /SignatureNonce=n0/);
+    const outcome = await lib.cancelUploadDocumentJob(callOptions(mock)).catch((error) => error);
+    assert.deepEqual({ kind: outcome.kind, code: outcome.code, retryable: outcome.retryable, attempts: outcome.attempts },
+      { kind: 'environment', code: 'NoRandomness', retryable: false, attempts: 0 });
+  } finally {
+    globalThis.crypto.getRandomValues = original;
+  }
+  assert.deepEqual([...seen].map((text) => JSON.parse(text)), [{
+    kind: 'environment', code: 'NoRandomness', retryable: false, attempts: 0,
+    message: 'crypto.getRandomValues failed: no random signature nonce could be drawn',
+  }]);
+  assert.equal(log.posts().length, 0, 'nothing was sent');
+  assert.equal(wasmMemory.buffer.byteLength, memoryBefore, 'wasm memory flat');
+  assert.match(lib.signCancelUploadDocumentJob(callOptions(mock)).url, /&SignatureNonce=[0-9a-f]{32}&/, 'randomness back, nonces back');
+});
 
 // ---------------------------------------------------------------------------------------------
 // The caller aborts.

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import util from 'node:util';
 
 import { assertOnTheWire, DEFAULTS, scratchProject, startMockGpdb } from '../package/harness.mjs';
+import { watchingWasmMemory } from '../package/wasm-memory.mjs';
 
 export { DEFAULTS };
 
@@ -29,11 +30,15 @@ export const STS_CREDENTIALS = Object.freeze({
 /**
  * Installs the packed tarball into .scratch/<name> with npm and loads it by its bare name from
  * there, so the `exports` map (`node` → `require`) picks the entry file, as for a user.
+ * `wasmMemory` is the linear memory of the instance the package made, caught here on the test
+ * side by watching `WebAssembly.Instance` while the package loads: nothing test-only ships.
  */
 export function installPackage(name, files = {}) {
   const dir = scratchProject(name, files);
   const requireFromProject = createRequire(join(dir, 'package.json'));
-  return { dir, lib: requireFromProject('gpdb-edge'), requireFromProject };
+  const { value: lib, memory: wasmMemory } = watchingWasmMemory(() => requireFromProject('gpdb-edge'));
+  assert.ok(wasmMemory instanceof WebAssembly.Memory, 'the package instantiated its wasm while loading');
+  return { dir, lib, requireFromProject, wasmMemory };
 }
 
 /** The local endpoint: only the STS key above (its token required) and the password above pass. */

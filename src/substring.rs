@@ -2,8 +2,6 @@
 //! use a two-way searcher whose panic paths format characters with `Debug`, which pulls Unicode
 //! tables into the wasm; the needles here are a few bytes long, so a plain scan does.
 
-use crate::prelude::*;
-
 /// Byte offset of the first `needle` in `haystack`.
 pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
     let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());

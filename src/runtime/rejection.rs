@@ -1,17 +1,16 @@
 //! A [`protocol::Error`](crate::protocol::Error) on its way out, with what only the runtime
-//! knows: the JS value that caused it and how many attempts were made. One conversion builds
+//! knows: the JS value that caused it and how many requests were sent. One conversion builds
 //! the JS `GpdbError`.
 
 use js_sys::Object;
 use wasm_bindgen::JsValue;
 
-use super::bindings::with_glue;
-use super::set;
-use crate::protocol::text::concat;
+use super::js_imports::glue;
+use super::to_js::set;
 use crate::protocol::Error;
 
 #[derive(Debug)]
-pub(crate) struct Failure {
+pub(crate) struct Rejection {
     pub(crate) error: Error,
     /// The original JS error or abort reason, kept as it is (never flattened into a string).
     pub(crate) cause: Option<JsValue>,
@@ -19,25 +18,25 @@ pub(crate) struct Failure {
     pub(crate) attempts: u32,
 }
 
-impl Failure {
+impl Rejection {
     pub(crate) fn with_cause(error: Error, cause: JsValue) -> Self {
-        Failure { error, cause: Some(cause), attempts: 0 }
+        Rejection { error, cause: Some(cause), attempts: 0 }
     }
 
     pub(crate) fn after(self, attempts: u32) -> Self {
-        Failure { attempts, ..self }
+        Rejection { attempts, ..self }
     }
 }
 
-impl From<Error> for Failure {
+impl From<Error> for Rejection {
     fn from(error: Error) -> Self {
-        Failure { error, cause: None, attempts: 0 }
+        Rejection { error, cause: None, attempts: 0 }
     }
 }
 
-impl From<Failure> for JsValue {
-    fn from(failure: Failure) -> JsValue {
-        let Failure { error, cause, attempts } = failure;
+impl From<Rejection> for JsValue {
+    fn from(rejection: Rejection) -> JsValue {
+        let Rejection { error, cause, attempts } = rejection;
         let fields = Object::new();
         set(&fields, "kind", &error.kind().into());
         set(&fields, "code", &error.code().into());
@@ -58,9 +57,10 @@ impl From<Failure> for JsValue {
         if let Some(status) = error.http_status() {
             set(&fields, "httpStatus", &status.into());
         }
-        let message = error.message();
-        let cause = cause.unwrap_or(JsValue::UNDEFINED);
-        with_glue(|glue| glue.new_gpdb_error(&message, &fields, &cause))
-            .unwrap_or_else(|| js_sys::Error::new(&concat(&["gpdb-edge was loaded without its entry file: ", &message])).into())
+        let message = error.to_string();
+        match glue() {
+            Ok(glue) => glue.new_gpdb_error(&message, &fields, &cause.unwrap_or(JsValue::UNDEFINED)),
+            Err(_) => js_sys::Error::new(&format!("gpdb-edge was loaded without its entry file: {message}")).into(),
+        }
     }
 }
