@@ -556,3 +556,250 @@ function signOfficiallyFor(signed, parts) {
 function defaultForm() {
   return { Collection: DEFAULTS.collection, JobId: DEFAULTS.jobId, Namespace: DEFAULTS.namespace, NamespacePassword: DEFAULTS.namespacePassword };
 }
+
+describe('GetUploadDocumentJob and the job status machine', () => {
+  const JOB_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/;
+
+  test('a running job answers the official model, absent fields left out (V2 and V3)', async () => {
+    for (const v3 of [false, true]) {
+      mock.reset();
+      const [status, body] = await getJob(mock, { v3 });
+      assert.equal(status, 200);
+      assert.deepEqual(Object.keys(body), ['RequestId', 'Status', 'Message', 'Job']);
+      assert.match(body.RequestId, UUID_UPPER);
+      assert.deepEqual([body.Status, body.Message], ['success', 'success']);
+      assert.deepEqual(Object.keys(body.Job), ['Id', 'Status', 'Completed', 'Progress', 'CreateTime', 'UpdateTime']);
+      assert.deepEqual([body.Job.Id, body.Job.Status, body.Job.Completed, body.Job.Progress], [DEFAULTS.jobId, 'Running', false, 10]);
+      assert.match(body.Job.CreateTime, JOB_TIME);
+      assert.match(body.Job.UpdateTime, JOB_TIME);
+      assert.equal(mock.requests[0].action, 'GetUploadDocumentJob');
+      assert.equal(mock.requests[0].signatureVersion, v3 ? 'v3' : 'v2');
+    }
+  });
+
+  test('a Running job\'s Progress grows by progressStep per poll, up to 99', async () => {
+    const progress = [];
+    for (let i = 0; i < 12; i++) progress.push((await getJob(mock))[1].Job.Progress);
+    assert.deepEqual(progress, [10, 20, 30, 40, 50, 60, 70, 80, 90, 99, 99, 99]);
+    mock.addJob({ jobId: 'job-fast', progressStep: 40 });
+    const fast = [];
+    for (let i = 0; i < 3; i++) fast.push((await getJob(mock, { form: { JobId: 'job-fast' } }))[1].Job.Progress);
+    assert.deepEqual(fast, [40, 80, 99]);
+  });
+
+  test('succeedAfterPolls: a Running job becomes Success, with ChunkResult and Usage', async () => {
+    mock.addJob({ jobId: 'job-ok', succeedAfterPolls: 2 });
+    assert.deepEqual(await jobStatuses(mock, 'job-ok', 3), ['Running', 'Success', 'Success']);
+    const [, body] = await getJob(mock, { form: { JobId: 'job-ok' } });
+    assert.deepEqual(Object.keys(body), ['RequestId', 'Status', 'Message', 'Job', 'ChunkResult', 'Usage']);
+    assert.deepEqual([body.Job.Completed, body.Job.Progress], [true, 100]);
+    assert.deepEqual(Object.keys(body.ChunkResult), ['ChunkFileUrl', 'PlainChunkFileUrl']);
+    assert.match(body.ChunkResult.ChunkFileUrl, /^https:\/\/gpdb-mock\.invalid\/chunks\/job-ok\.jsonl$/);
+    assert.deepEqual(body.Usage, { EmbeddingEntries: 10, EmbeddingTokens: 475 });
+    assert.equal(mock.jobs.get('job-ok').state, 'finished');
+  });
+
+  test('jobs added with the old states or the official statuses; Failed carries Error and ErrorCode', async () => {
+    const finished = mock.addJob({ jobId: 'job-old', state: 'finished' });
+    assert.deepEqual([finished.status, finished.state, finished.progress], ['Success', 'finished', 100]);
+    const failed = mock.addJob({ jobId: 'job-failed', status: 'Failed', error: 'Failed to connect database.', errorCode: 'InternalError' });
+    assert.equal(failed.state, 'finished');
+    const [, body] = await getJob(mock, { form: { JobId: 'job-failed' } });
+    assert.deepEqual(body.Job, {
+      Id: 'job-failed', Status: 'Failed', Completed: true, Progress: 0, Error: 'Failed to connect database.', ErrorCode: 'InternalError',
+      CreateTime: failed.createTime, UpdateTime: failed.updateTime,
+    });
+    assert.ok(!('ChunkResult' in body) && !('Usage' in body));
+    const custom = mock.addJob({ jobId: 'job-usage', status: 'Pending', usage: { EmbeddingEntries: 1, EmbeddingTokens: 2 } });
+    assert.equal(custom.state, 'running');
+    assert.deepEqual((await getJob(mock, { form: { JobId: 'job-usage' } }))[1].Usage, { EmbeddingEntries: 1, EmbeddingTokens: 2 });
+    assert.equal(mock.addJob({ jobId: 'job-alias', status: 'cancelled' }).status, 'Cancelled');
+    finished.state = 'running';
+    assert.equal(finished.status, 'Running');
+    assert.throws(() => mock.addJob({ jobId: 'x', status: 'Done' }), TypeError);
+    assert.throws(() => mock.addJob({ jobId: 'x', state: 'paused' }), TypeError);
+  });
+
+  test('cancel: Cancelling for cancellingPolls polls (default 2), then Cancelled; a second cancel is StatusInvalid', async () => {
+    await assertSuccess(await signedRequest(mock));
+    const job = mock.jobs.get(DEFAULTS.jobId);
+    assert.deepEqual([job.status, job.state], ['Cancelling', 'cancelled']);
+    const during = await assertAlibabaError(mock, await v3Request(mock), 400, 'UploadDocumentJob.StatusInvalid');
+    assert.match(during.Message, /has already been cancelled\. Its status is Cancelling\.$/);
+    assert.deepEqual(await jobStatuses(mock, DEFAULTS.jobId, 4), ['Cancelling', 'Cancelling', 'Cancelled', 'Cancelled']);
+    const [, body] = await getJob(mock);
+    assert.deepEqual([body.Job.Completed, 'ChunkResult' in body], [true, false]);
+    const after = await assertAlibabaError(mock, await signedRequest(mock), 400, 'UploadDocumentJob.StatusInvalid');
+    assert.match(after.Message, /has already been cancelled\. Its status is Cancelled\.$/);
+  });
+
+  test('cancellingPolls is an option and a property; 0 cancels at once', async () => {
+    mock.cancellingPolls = 0;
+    try {
+      await assertSuccess(await signedRequest(mock));
+      assert.equal(mock.jobs.get(DEFAULTS.jobId).status, 'Cancelled');
+    } finally {
+      mock.cancellingPolls = 2;
+    }
+    const three = await startMockGpdb({ quiet: true, cancellingPolls: 3 });
+    try {
+      await assertSuccess(await v3Request(three));
+      assert.deepEqual(await jobStatuses(three, DEFAULTS.jobId, 5), ['Cancelling', 'Cancelling', 'Cancelling', 'Cancelled', 'Cancelled']);
+    } finally {
+      await three.close();
+    }
+  });
+
+  test('Pending and Start jobs can be cancelled; Success and Failed ones cannot', async () => {
+    for (const status of ['Pending', 'Start']) {
+      mock.addJob({ jobId: `job-${status}`, status });
+      assert.deepEqual(await jobStatuses(mock, `job-${status}`, 2), [status, status]); // no progress before Running
+      await assertSuccess(await signedRequest(mock, { form: { JobId: `job-${status}` } }));
+      assert.equal(mock.jobs.get(`job-${status}`).status, 'Cancelling');
+    }
+    for (const [status, text] of [['Success', 'already finished. Its status is Success.'], ['Failed', 'already finished. Its status is Failed.']]) {
+      mock.addJob({ jobId: `job-${status}`, status });
+      const body = await assertAlibabaError(mock, await signedRequest(mock, { form: { JobId: `job-${status}` } }), 400, 'UploadDocumentJob.StatusInvalid');
+      assert.ok(body.Message.endsWith(text), body.Message);
+      assert.equal(mock.jobs.get(`job-${status}`).status, status);
+    }
+  });
+
+  // [name, request, status, code]
+  const rejected = [
+    ['no NamespacePassword', { form: { NamespacePassword: undefined } }, 400, 'MissingParameter'],
+    ['an unknown job', { form: { JobId: 'no-such-job' } }, 404, 'UploadDocumentJob.NotFound'],
+    ['a wrong namespace password', { form: { NamespacePassword: 'wrong' } }, 403, 'Namespace.PasswordIncorrect'],
+    ['the password in the query', { query: { NamespacePassword: DEFAULTS.namespacePassword } }, 400, 'SecretInUrl'],
+    ['a wrong secret', { secret: 'wrong' }, 400, 'SignatureDoesNotMatch'],
+  ];
+  for (const [name, request, status, code] of rejected) {
+    for (const v3 of [false, true]) {
+      test(`GetUploadDocumentJob ${v3 ? 'V3' : 'V2'}: ${code} for ${name}`, async () => {
+        const [got, body] = await getJob(mock, { ...request, v3 });
+        assert.deepEqual([got, body.Code], [status, code]);
+        assert.equal(mock.jobs.get(DEFAULTS.jobId).progress, 0, 'a rejected poll does not move the job');
+      });
+    }
+  }
+});
+
+describe('ambiguous cancels, action-targeted faults, slow answers', () => {
+  test('apply-then-reset: the job is cancelled, the answer is lost to a socket reset', async () => {
+    mock.inject({ type: 'apply-then-reset' });
+    await assert.rejects(v3Request(mock), TypeError);
+    assert.equal(mock.jobs.get(DEFAULTS.jobId).status, 'Cancelling');
+    const [rec] = mock.requests;
+    assert.deepEqual([rec.fault, rec.response, rec.withheld], ['apply-then-reset', { status: null, code: null }, { status: 200, code: 'success' }]);
+    // The client's retry then meets the cancel it cannot know it made.
+    await assertAlibabaError(mock, await signedRequest(mock), 400, 'UploadDocumentJob.StatusInvalid');
+  });
+
+  test('apply-then-hang: the job is cancelled, no answer comes', async () => {
+    mock.inject({ type: 'apply-then-hang' });
+    await assert.rejects(signedRequest(mock, { signal: AbortSignal.timeout(300) }), (err) => err.name === 'TimeoutError');
+    assert.equal(mock.jobs.get(DEFAULTS.jobId).status, 'Cancelling');
+    assert.deepEqual(mock.requests[0].withheld, { status: 200, code: 'success' });
+  });
+
+  test('apply-then-delay: the job is cancelled at once, the answer comes after delayMs', async () => {
+    mock.inject({ type: 'apply-then-delay', delayMs: 400 }, 2);
+    await assert.rejects(signedRequest(mock, { signal: AbortSignal.timeout(150) }), (err) => err.name === 'TimeoutError');
+    assert.equal(mock.jobs.get(DEFAULTS.jobId).status, 'Cancelling');
+    mock.addJob({ jobId: 'job-late' });
+    const startedAt = Date.now();
+    const late = signedRequest(mock, { form: { JobId: 'job-late' } });
+    await until(() => mock.jobs.get('job-late').status === 'Cancelling');
+    assert.ok(Date.now() - startedAt < 400, 'applied before the answer');
+    await assertSuccess(await late);
+    assert.ok(Date.now() - startedAt >= 390, 'the answer waited');
+    assert.deepEqual(mock.requests.at(-1).response, { status: 200, code: 'success' });
+  });
+
+  test('a rejected request under apply-then-reset changes nothing and its error is lost', async () => {
+    mock.inject({ type: 'apply-then-reset' });
+    await assert.rejects(signedRequest(mock, { secret: 'wrong' }), TypeError);
+    assert.equal(jobState(), 'running');
+    assert.equal(mock.requests[0].withheld.code, 'SignatureDoesNotMatch');
+  });
+
+  test('a fault with an action is taken only by that action; others keep the FIFO order', async () => {
+    mock.inject({ type: 'status', status: 503, action: 'CancelUploadDocumentJob' });
+    mock.inject({ type: 'throttle', action: 'GetUploadDocumentJob' });
+    mock.inject({ type: 'status', status: 500 });
+    assert.equal((await getJob(mock))[0], 400); // the Get fault, not the Cancel one ahead of it
+    assert.equal((await getJob(mock, { v3: true }))[0], 500); // an untargeted fault goes to anyone
+    assert.equal((await getJob(mock))[0], 200);
+    assert.equal((await v3Request(mock)).status, 503);
+    await assertSuccess(await v3Request(mock));
+    assert.deepEqual(mock.requests.map((r) => [r.action, r.fault]), [
+      ['GetUploadDocumentJob', 'throttle'], ['GetUploadDocumentJob', 'status'], ['GetUploadDocumentJob', null],
+      ['CancelUploadDocumentJob', 'status'], ['CancelUploadDocumentJob', null],
+    ]);
+    assert.throws(() => mock.inject({ type: 'hang', action: 'DescribeDBInstances' }), TypeError);
+  });
+
+  test('apply-then-delay for the cancel only: a poll meanwhile sees Cancelling', async () => {
+    mock.inject({ type: 'apply-then-delay', delayMs: 300, action: 'CancelUploadDocumentJob' });
+    const cancel = v3Request(mock);
+    await until(() => mock.jobs.get(DEFAULTS.jobId).status === 'Cancelling');
+    const [, body] = await getJob(mock, { v3: true });
+    assert.equal(body.Job.Status, 'Cancelling');
+    await assertSuccess(await cancel);
+  });
+
+  test('delayMs: every answer waits; a client that leaves during the wait changes nothing', async () => {
+    const slow = await startMockGpdb({ quiet: true, delayMs: 300 });
+    try {
+      const startedAt = Date.now();
+      const [status, body] = await getJob(slow);
+      assert.deepEqual([status, body.Job.Status], [200, 'Running']);
+      assert.ok(Date.now() - startedAt >= 290);
+      await assert.rejects(signedRequest(slow, { signal: AbortSignal.timeout(100) }), (err) => err.name === 'TimeoutError');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(slow.jobs.get(DEFAULTS.jobId).status, 'Running', 'the aborted cancel was never handled');
+      assert.deepEqual(slow.requests.at(-1).response, { status: null, code: null });
+      slow.delayMs = 0;
+      await assertSuccess(await signedRequest(slow));
+      slow.delayMs = 10_000;
+      const pending = signedRequest(slow, { form: { JobId: 'no-such-job' } });
+      await until(() => slow.requests.length === 4);
+      const closingAt = Date.now();
+      await slow.close();
+      assert.ok(Date.now() - closingAt < 1_000, 'close() ends the wait');
+      await assert.rejects(pending, TypeError);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  test('standalone --delay-ms and --cancelling-polls', async () => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./server.mjs', import.meta.url)), '--port', '0', '--delay-ms', '200', '--cancelling-polls', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    const lines = createInterface({ input: child.stdout });
+    const [firstLine] = await once(lines, 'line');
+    const [, url] = firstLine.match(/^gpdb mock listening on (http:\/\/127\.0\.0\.1:\d+)$/);
+    const startedAt = Date.now();
+    await assertSuccess(await v3Request({ url }));
+    assert.ok(Date.now() - startedAt >= 190);
+    const [, body] = await getJob({ url }, { v3: true });
+    assert.equal(body.Job.Status, 'Cancelled');
+    child.kill('SIGTERM');
+    assert.deepEqual(await once(child, 'exit'), [0, null]);
+    assert.match(stderr, /^POST \/\?DBInstanceId=gp-mock0000000001&RegionId=cn-hangzhou \[V3 CancelUploadDocumentJob\] → 200 success$/m);
+    for (const hidden of [DEFAULTS.accessKeySecret, DEFAULTS.namespacePassword]) assert.ok(!stderr.includes(hidden), hidden);
+    const bad = spawn(process.execPath, [fileURLToPath(new URL('./server.mjs', import.meta.url)), '--delay-ms', 'soon'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    assert.deepEqual(await once(bad, 'exit'), [2, null]);
+  });
+});
+
+// Polls a condition every 5 ms, for at most 2 s.
+async function until(condition) {
+  for (let i = 0; i < 400; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.fail('condition not met within 2 s');
+}
