@@ -91,9 +91,10 @@ const parseTimestamp = (s) => {
 const safeDecode = (s) => { try { return decodeURIComponent(s); } catch { return s; } };
 // CreateTime/UpdateTime as the official model's examples show them: "2024-01-08 16:52:04.864664" (here UTC).
 const formatJobTime = (ms) => `${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}000`;
-// "ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=<a;b>,Signature=<hex>"; null when it is not of that form.
+// "ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=<a;b>,Signature=<hex>", exactly as getAuthorization
+// writes it (no spaces, lowercase hex); null when it is not of that form.
 function parseAuthorization(value) {
-  const m = /^ACS3-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]*),\s*Signature=([0-9a-fA-F]+)$/.exec(value.trim());
+  const m = /^ACS3-HMAC-SHA256 Credential=([^,\s]+),SignedHeaders=([^,\s]*),Signature=([0-9a-f]{64})$/.exec(value);
   return m ? { credential: m[1], signedHeaders: m[2] ? m[2].split(';') : [], signature: m[3] } : null;
 }
 const isV3 = (req) => /^ACS3-/.test(req.headers.authorization ?? '');
@@ -106,6 +107,46 @@ function parseParams(text) {
   return { params: Object.fromEntries(entries), duplicates };
 }
 
+/**
+ * Starts the mock on 127.0.0.1 and resolves to its handle once it listens.
+ *
+ * Options (each optional): port (0), backlog (4096), quiet, cors (true | origin), accessKeys
+ * ({ [id]: { secret, securityToken? } }), namespacePasswords ({ 'instance/namespace': password }), jobs
+ * (addJob specs), clockOffsetMs, maxSkewMs (15 min), cancellingPolls (2), delayMs (0), signedHost (null).
+ * The handle: url, port, requests, jobs (Map by jobId), nonces(), addJob(job), inject(fault, times),
+ * clearFaults(), reset(), close(), and the settable clockOffsetMs, maxSkewMs, cancellingPolls, delayMs, signedHost.
+ *
+ * Signatures: V2 (Signature parameter) or V3 (Authorization: ACS3-HMAC-SHA256 ...), both checked with the
+ * official @alicloud/openapi-util. signedHost makes V3 verify as though the Host header were that value,
+ * as it is for a client that signs for the real endpoint and sends through a proxy.
+ *
+ * Actions: CancelUploadDocumentJob and GetUploadDocumentJob, both with DBInstanceId and RegionId in the
+ * query and Collection, JobId, Namespace, NamespacePassword in the form body.
+ *
+ * Jobs: addJob({ jobId, status, ... }) with status one of Pending, Start, Running (default), Success,
+ * Failed, Cancelling, Cancelled, or the first version's `state` names running, finished, cancelled
+ * (Running, Success, Cancelled); job.state still reads running | finished | cancelled. Other fields:
+ * dbInstanceId, namespace, collection (the DEFAULTS), progress, progressStep (10), succeedAfterPolls,
+ * error, errorCode, chunkResult, usage, createTime, updateTime. A cancel moves Pending, Start and Running
+ * to Cancelling, which GetUploadDocumentJob answers cancellingPolls times before Cancelled; a cancel of
+ * any other status is 400 UploadDocumentJob.StatusInvalid. Each poll of a Running job adds progressStep
+ * to Progress, up to 99, or makes it Success after succeedAfterPolls polls.
+ *
+ * Request records: id, method, path, query, form, rawQuery, rawBody, headers, signatureVersion ('v2' | 'v3'),
+ * action, nonce, timestamp (V2 Timestamp or V3 x-acs-date), signedHeaders (V3's SignedHeaders; [] for V2),
+ * bodySha256 (hex), at, fault (type or null), response ({ status, code }, nulls when nothing was sent),
+ * withheld (the { status, code } an apply-then-* fault kept back, or null).
+ *
+ * Faults, FIFO, each taken by one request (OPTIONS preflights take none); with `action` set, only by a
+ * request for that action: status {status, code?, body?: 'html', retryAfter?, acsRetryAfterMs?},
+ * throttle {code?, status?, retryAfter?, acsRetryAfterMs?}, reset-before, reset-during, hang,
+ * trickle {intervalMs?, chunks?}, truncated, empty200, fail200, huge {bytes?, contentLength?}, and the
+ * ambiguous ones, which handle the request in full (a cancel is applied) and then lose or delay the
+ * answer: apply-then-hang, apply-then-reset, apply-then-delay {delayMs? (1000)}.
+ *
+ * delayMs: every request waits that long before it is handled (preflights do not); a request whose
+ * client goes away during the wait is not handled at all, and close() ends every wait.
+ */
 export async function startMockGpdb(options = {}) {
   const accessKeys = options.accessKeys ?? { [DEFAULTS.accessKeyId]: { secret: DEFAULTS.accessKeySecret } };
   const namespacePasswords = options.namespacePasswords ?? { [`${DEFAULTS.dbInstanceId}/${DEFAULTS.namespace}`]: DEFAULTS.namespacePassword };
@@ -151,8 +192,7 @@ export async function startMockGpdb(options = {}) {
     signedHost: options.signedHost ?? null,
     // CORS preflights repeat the POST's URL, nonce included, but are not signed requests.
     nonces: () => mock.requests.filter((r) => r.method !== 'OPTIONS').map((r) => r.nonce).filter((n) => n != null),
-    // { jobId, status | state, dbInstanceId, namespace, collection, progress, progressStep, succeedAfterPolls,
-    //   error, errorCode, chunkResult, usage, createTime, updateTime }; see the README of startMockGpdb below.
+    // See "Jobs" above startMockGpdb.
     addJob(job) {
       if (!job?.jobId) throw new TypeError('addJob needs a jobId');
       const { state, status, ...rest } = job;
@@ -340,7 +380,7 @@ export async function startMockGpdb(options = {}) {
       method: req.method, pathname: rec.path, query: Object.entries(rec.query), headers, body: rec.rawBodyBytes,
       accessKeyId: auth.credential, accessKeySecret: account.secret,
     });
-    if (official.signature !== auth.signature.toLowerCase()) {
+    if (official.signature !== auth.signature) {
       // The token is a signed header but a secret: the canonical request shows it masked.
       const shown = official.canonicalRequest.replace(/^(x-acs-security-token:).*$/m, '$1***');
       reject(400, 'SignatureDoesNotMatch',

@@ -464,6 +464,9 @@ describe('signature V3 (ACS3-HMAC-SHA256)', () => {
       /"accept"; the official signer/],
     ['a malformed Authorization', { authorization: (s) => s.authorization.replace(',SignedHeaders', ' SignedHeaders') }, 400, 'IncompleteSignature'],
     ['another algorithm', { authorization: (s) => s.authorization.replace('ACS3-HMAC-SHA256', 'ACS3-HMAC-SM3') }, 400, 'IncompleteSignature'],
+    // The official form exactly: no spaces after the commas, a lowercase hex signature.
+    ['spaces after the commas', { authorization: (s) => s.authorization.replaceAll(',', ', ') }, 400, 'IncompleteSignature'],
+    ['an uppercase hex signature', { authorization: (s) => s.authorization.replace(/[0-9a-f]{64}$/, (hex) => hex.toUpperCase()) }, 400, 'IncompleteSignature'],
     ['no x-acs-date', { headers: { 'x-acs-date': undefined } }, 400, 'MissingParameter', /"x-acs-date"/],
     ['no x-acs-content-sha256', { headers: { 'x-acs-content-sha256': undefined } }, 400, 'MissingParameter', /"x-acs-content-sha256"/],
     ['a V2 common parameter in the query', { query: { Format: 'JSON' } }, 400, 'InvalidParameter', /"Format" belongs to signature V2/],
