@@ -1,12 +1,16 @@
-// A local stand-in for the gpdb RPC endpoint, for the one operation this library sends.
-// Operation: https://www.alibabacloud.com/help/en/analyticdb/analyticdb-for-postgresql/developer-reference/api-gpdb-2016-05-03-canceluploaddocumentjob
+// A local stand-in for the gpdb RPC endpoint, for the operations this library sends.
+// Operations: https://www.alibabacloud.com/help/en/analyticdb/analyticdb-for-postgresql/developer-reference/api-gpdb-2016-05-03-canceluploaddocumentjob
+// and GetUploadDocumentJob (model: tests/cross-check/GET-UPLOAD-DOCUMENT-JOB-NOTES.md).
 // Signatures are checked with the official @alicloud/openapi-util signer, never with our own HMAC code,
-// so a client that passes here agrees with the official SDK byte for byte.
+// so a client that passes here agrees with the official SDK byte for byte: V2 (HMAC-SHA1 `Signature`
+// parameter, getRPCSignature) and V3 (ACS3-HMAC-SHA256 `Authorization` header, getAuthorization through
+// tests/cross-check/official-v3-signer.mjs; see tests/cross-check/V3-NOTES.md).
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import OpenApiUtil from '@alicloud/openapi-util';
+import { ALGORITHM as V3_ALGORITHM, officialContentSha256, signOfficially } from '../cross-check/official-v3-signer.mjs';
 
 // The package is CommonJS with `exports.default = Client`; Node's ESM import hands us `module.exports`.
 const officialSigner = OpenApiUtil.default ?? OpenApiUtil;
@@ -22,10 +26,19 @@ export const DEFAULTS = Object.freeze({
   jobId: '231460f8-75dc-405e-a669-0c5204887e91',
 });
 
-const ACTION = 'CancelUploadDocumentJob';
+const CANCEL = 'CancelUploadDocumentJob';
+const GET = 'GetUploadDocumentJob';
+const ACTIONS = new Set([CANCEL, GET]);
 const VERSION = '2016-05-03';
 const COMMON_REQUIRED = ['Action', 'Version', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp'];
-// [name, where the official gpdb SDK puts it (cancelUploadDocumentJobWithOptions), required]; Namespace defaults to "public" (API reference).
+// Signature V2's common parameters: a V3 request carries their meaning in headers, so any of them is a mixed-up client.
+const V2_COMMON_PARAMS = [...COMMON_REQUIRED, 'Format', 'SecurityToken'];
+// The headers every V3 request needs (Alibaba's V3 doc, RequestHeader table); x-acs-security-token with STS keys.
+const V3_REQUIRED_HEADERS = ['host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'];
+// The official getAuthorization signs these kinds of headers and no others (V3-NOTES.md).
+const v3Signable = (name) => name === 'host' || name === 'content-type' || name.startsWith('x-acs-');
+// [name, where the official gpdb SDK puts it, required]; Namespace defaults to "public" (API reference).
+// Cancel and Get split them alike (cancelUploadDocumentJobWithOptions, getUploadDocumentJobWithOptions).
 const OPERATION_PARAMS = [
   ['DBInstanceId', 'query', true], ['RegionId', 'query', true],
   ['Collection', 'body', true], ['JobId', 'body', true], ['Namespace', 'body', false], ['NamespacePassword', 'body', true],
@@ -34,12 +47,25 @@ const OPERATION_PARAMS = [
 const KEYS_FORBIDDEN_IN_URL = ['namespacepassword', 'accesskeysecret', 'securitytoken'];
 const KEYS_REDACTED_IN_LOG = new Set(['Signature', 'SecurityToken', 'NamespacePassword', 'AccessKeySecret']);
 const JSON_TYPE = 'application/json;charset=utf-8';
-const JOB_STATES = new Set(['running', 'finished', 'cancelled']);
-const FAULT_TYPES = new Set(['status', 'throttle', 'reset-before', 'reset-during', 'hang', 'trickle', 'truncated', 'empty200', 'fail200', 'huge']);
+// Job.Status values of the official GetUploadDocumentJobResponseBodyJob model, each with the coarse
+// `state` of the mock's first version ('running' | 'finished' | 'cancelled'), still readable and accepted.
+const STATE_OF_STATUS = {
+  Pending: 'running', Start: 'running', Running: 'running',
+  Success: 'finished', Failed: 'finished',
+  Cancelling: 'cancelled', Cancelled: 'cancelled',
+};
+const STATUS_OF_STATE = { running: 'Running', finished: 'Success', cancelled: 'Cancelled' };
+const CANCELLABLE = new Set(['Pending', 'Start', 'Running']);
+const COMPLETED = new Set(['Success', 'Failed', 'Cancelled']);
+const FAULT_TYPES = new Set(['status', 'throttle', 'reset-before', 'reset-during', 'hang', 'trickle', 'truncated', 'empty200', 'fail200', 'huge',
+  'apply-then-hang', 'apply-then-reset', 'apply-then-delay']);
 const STATUS_FAULT_CODES = { 429: 'Throttling', 500: 'InternalError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
-const CORS_ALLOW_HEADERS = 'content-type, accept, x-acs-action, x-acs-version, authorization';
+// A wildcard would not cover Authorization, so every header a V2 or V3 request sends is named.
+const CORS_ALLOW_HEADERS = 'content-type, accept, x-acs-action, x-acs-version, authorization, x-acs-date, x-acs-signature-nonce, x-acs-content-sha256, x-acs-security-token';
 const CORS_EXPOSE_HEADERS = 'date, retry-after, x-acs-retry-after, x-acs-request-id';
 const SKEW_DEFAULT_MS = 15 * 60_000;
+const CANCELLING_POLLS_DEFAULT = 2;
+const PROGRESS_STEP_DEFAULT = 10;
 
 class ApiError extends Error {
   constructor(status, code, message) {
@@ -63,6 +89,15 @@ const parseTimestamp = (s) => {
   return Number.isFinite(ms) && formatTimestamp(ms) === s ? ms : NaN; // round trip rejects e.g. Feb 30
 };
 const safeDecode = (s) => { try { return decodeURIComponent(s); } catch { return s; } };
+// CreateTime/UpdateTime as the official model's examples show them: "2024-01-08 16:52:04.864664" (here UTC).
+const formatJobTime = (ms) => `${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}000`;
+// "ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=<a;b>,Signature=<hex>", exactly as getAuthorization
+// writes it (no spaces, lowercase hex); null when it is not of that form.
+function parseAuthorization(value) {
+  const m = /^ACS3-HMAC-SHA256 Credential=([^,\s]+),SignedHeaders=([^,\s]*),Signature=([0-9a-f]{64})$/.exec(value);
+  return m ? { credential: m[1], signedHeaders: m[2] ? m[2].split(';') : [], signature: m[3] } : null;
+}
+const isV3 = (req) => /^ACS3-/.test(req.headers.authorization ?? '');
 
 // URLSearchParams decodes like a form: "+" is a space. Duplicates are reported, not silently merged.
 function parseParams(text) {
@@ -72,6 +107,46 @@ function parseParams(text) {
   return { params: Object.fromEntries(entries), duplicates };
 }
 
+/**
+ * Starts the mock on 127.0.0.1 and resolves to its handle once it listens.
+ *
+ * Options (each optional): port (0), backlog (4096), quiet, cors (true | origin), accessKeys
+ * ({ [id]: { secret, securityToken? } }), namespacePasswords ({ 'instance/namespace': password }), jobs
+ * (addJob specs), clockOffsetMs, maxSkewMs (15 min), cancellingPolls (2), delayMs (0), signedHost (null).
+ * The handle: url, port, requests, jobs (Map by jobId), nonces(), addJob(job), inject(fault, times),
+ * clearFaults(), reset(), close(), and the settable clockOffsetMs, maxSkewMs, cancellingPolls, delayMs, signedHost.
+ *
+ * Signatures: V2 (Signature parameter) or V3 (Authorization: ACS3-HMAC-SHA256 ...), both checked with the
+ * official @alicloud/openapi-util. signedHost makes V3 verify as though the Host header were that value,
+ * as it is for a client that signs for the real endpoint and sends through a proxy.
+ *
+ * Actions: CancelUploadDocumentJob and GetUploadDocumentJob, both with DBInstanceId and RegionId in the
+ * query and Collection, JobId, Namespace, NamespacePassword in the form body.
+ *
+ * Jobs: addJob({ jobId, status, ... }) with status one of Pending, Start, Running (default), Success,
+ * Failed, Cancelling, Cancelled, or the first version's `state` names running, finished, cancelled
+ * (Running, Success, Cancelled); job.state still reads running | finished | cancelled. Other fields:
+ * dbInstanceId, namespace, collection (the DEFAULTS), progress, progressStep (10), succeedAfterPolls,
+ * error, errorCode, chunkResult, usage, createTime, updateTime. A cancel moves Pending, Start and Running
+ * to Cancelling, which GetUploadDocumentJob answers cancellingPolls times before Cancelled; a cancel of
+ * any other status is 400 UploadDocumentJob.StatusInvalid. Each poll of a Running job adds progressStep
+ * to Progress, up to 99, or makes it Success after succeedAfterPolls polls.
+ *
+ * Request records: id, method, path, query, form, rawQuery, rawBody, headers, signatureVersion ('v2' | 'v3'),
+ * action, nonce, timestamp (V2 Timestamp or V3 x-acs-date), signedHeaders (V3's SignedHeaders; [] for V2),
+ * bodySha256 (hex), at, fault (type or null), response ({ status, code }, nulls when nothing was sent),
+ * withheld (the { status, code } an apply-then-* fault kept back, or null).
+ *
+ * Faults, FIFO, each taken by one request (OPTIONS preflights take none); with `action` set, only by a
+ * request for that action: status {status, code?, body?: 'html', retryAfter?, acsRetryAfterMs?},
+ * throttle {code?, status?, retryAfter?, acsRetryAfterMs?}, reset-before, reset-during, hang,
+ * trickle {intervalMs?, chunks?}, truncated, empty200, fail200, huge {bytes?, contentLength?}, and the
+ * ambiguous ones, which handle the request in full (a cancel is applied) and then lose or delay the
+ * answer: apply-then-hang, apply-then-reset, apply-then-delay {delayMs? (1000)}.
+ *
+ * delayMs: every request waits that long before it is handled (preflights do not); a request whose
+ * client goes away during the wait is not handled at all, and close() ends every wait.
+ */
 export async function startMockGpdb(options = {}) {
   const accessKeys = options.accessKeys ?? { [DEFAULTS.accessKeyId]: { secret: DEFAULTS.accessKeySecret } };
   const namespacePasswords = options.namespacePasswords ?? { [`${DEFAULTS.dbInstanceId}/${DEFAULTS.namespace}`]: DEFAULTS.namespacePassword };
@@ -81,7 +156,7 @@ export async function startMockGpdb(options = {}) {
 
   const server = http.createServer();
   const sockets = new Set();
-  const closing = new AbortController(); // stops trickle/huge writers on close()
+  const closing = new AbortController(); // stops trickle/huge writers and delays on close()
   const faults = [];
   const usedNonces = new Set();
   let nextId = 1;
@@ -95,6 +170,13 @@ export async function startMockGpdb(options = {}) {
     Object.keys(namespacePasswords).some((k) => k.startsWith(`${id}/`)) || [...mock.jobs.values()].some((j) => j.dbInstanceId === id);
   const serverNow = () => Date.now() + mock.clockOffsetMs;
 
+  // A job's status: an official Job.Status value, or one of the first version's states as an alias.
+  function jobStatus(value) {
+    if (Object.hasOwn(STATE_OF_STATUS, value)) return value;
+    if (Object.hasOwn(STATUS_OF_STATE, value)) return STATUS_OF_STATE[value];
+    throw new TypeError(`job status must be one of ${Object.keys(STATE_OF_STATUS).join('|')} (or the aliases ${Object.keys(STATUS_OF_STATE).join('|')})`);
+  }
+
   const mock = {
     url: '',
     port: 0,
@@ -102,17 +184,39 @@ export async function startMockGpdb(options = {}) {
     jobs: new Map(),
     clockOffsetMs: options.clockOffsetMs ?? 0,
     maxSkewMs: options.maxSkewMs ?? SKEW_DEFAULT_MS,
+    // GetUploadDocumentJob polls that see a cancelled job as Cancelling before it is Cancelled.
+    cancellingPolls: options.cancellingPolls ?? CANCELLING_POLLS_DEFAULT,
+    // Every answer waits this long before the request is handled (not preflights); close() ends the wait.
+    delayMs: options.delayMs ?? 0,
+    // V3: verify as if the Host header were this (a proxy in front of the mock); null: the request's Host.
+    signedHost: options.signedHost ?? null,
     // CORS preflights repeat the POST's URL, nonce included, but are not signed requests.
     nonces: () => mock.requests.filter((r) => r.method !== 'OPTIONS').map((r) => r.nonce).filter((n) => n != null),
+    // See "Jobs" above startMockGpdb.
     addJob(job) {
       if (!job?.jobId) throw new TypeError('addJob needs a jobId');
-      const full = { dbInstanceId: DEFAULTS.dbInstanceId, namespace: DEFAULTS.namespace, collection: DEFAULTS.collection, state: 'running', ...job };
-      if (!JOB_STATES.has(full.state)) throw new TypeError(`job state must be one of ${[...JOB_STATES].join('|')}`);
+      const { state, status, ...rest } = job;
+      const initial = jobStatus(status ?? state ?? 'Running');
+      const created = formatJobTime(serverNow());
+      const full = {
+        dbInstanceId: DEFAULTS.dbInstanceId, namespace: DEFAULTS.namespace, collection: DEFAULTS.collection,
+        progressStep: PROGRESS_STEP_DEFAULT, succeedAfterPolls: null, error: null, errorCode: null, chunkResult: null, usage: null,
+        createTime: created, updateTime: created, ...rest,
+        status: initial, progress: rest.progress ?? (initial === 'Success' ? 100 : 0), polls: 0, cancellingPollsLeft: 0,
+      };
+      // The first version's coarse view, kept for its callers: reading gives 'running' | 'finished' | 'cancelled'.
+      Object.defineProperty(full, 'state', {
+        enumerable: true,
+        get() { return STATE_OF_STATUS[this.status]; },
+        set(value) { this.status = jobStatus(value); },
+      });
       mock.jobs.set(full.jobId, full);
       return full;
     },
+    // fault.action: only a request for that action takes it (default: any request, as before).
     inject(fault, times = 1) {
       if (!FAULT_TYPES.has(fault?.type)) throw new TypeError(`unknown fault type ${fault?.type}`);
+      if (fault.action != null && !ACTIONS.has(fault.action)) throw new TypeError(`fault.action must be one of ${[...ACTIONS].join('|')}`);
       for (let i = 0; i < times; i++) faults.push(fault);
     },
     clearFaults: () => { faults.length = 0; },
@@ -122,7 +226,7 @@ export async function startMockGpdb(options = {}) {
       usedNonces.clear();
       faults.length = 0;
       mock.jobs.clear();
-      initialJobs.forEach(mock.addJob);
+      initialJobs.forEach((job) => mock.addJob(job));
     },
     close() {
       closing.abort();
@@ -131,7 +235,7 @@ export async function startMockGpdb(options = {}) {
       return closed;
     },
   };
-  initialJobs.forEach(mock.addJob);
+  initialJobs.forEach((job) => mock.addJob(job));
 
   // Headers every response carries, whatever its body.
   function baseHeaders(requestId) {
@@ -157,7 +261,9 @@ export async function startMockGpdb(options = {}) {
     const path = leaksSecret(safeDecode(rec.path)) ? '/***' : rec.path;
     const query = new URLSearchParams(Object.entries(rec.query).map(([k, v]) =>
       leaksSecret(k) ? ['***', '***'] : [k, KEYS_REDACTED_IN_LOG.has(k) || leaksSecret(v) ? '***' : v])).toString();
-    process.stderr.write(`${rec.method} ${path}${query && '?'}${query} → ${outcome}\n`);
+    // A V3 request names its action in a header; the Authorization header itself is never logged.
+    const v3 = rec.signatureVersion === 'v3' && rec.method !== 'OPTIONS' ? ` [V3 ${rec.action ?? '?'}]` : '';
+    process.stderr.write(`${rec.method} ${path}${query && '?'}${query}${v3} → ${outcome}\n`);
   }
 
   // Writes a complete response, optionally in `chunks` pieces `intervalMs` apart.
@@ -182,8 +288,111 @@ export async function startMockGpdb(options = {}) {
     return respond(rec, res, status, { ...baseHeaders(object.RequestId), 'content-type': JSON_TYPE, ...extraHeaders }, JSON.stringify(object), pace);
   }
 
+  // Token rules shared by V2 (SecurityToken parameter) and V3 (x-acs-security-token header).
+  function checkSecurityToken(account, token) {
+    if (account.securityToken && !token) reject(400, 'InvalidSecurityToken.Malformed', 'Specified SecurityToken is malformed.');
+    // A token sent with a permanent key is rejected too: it means the client holds stale STS credentials.
+    if ((token ?? null) !== (account.securityToken ?? null)) reject(400, 'InvalidSecurityToken.Mismatch', 'Specified SecurityToken mismatch with the AccessKey.');
+  }
+
+  // Only a validly signed request burns its nonce; otherwise anyone could block a nonce.
+  function burnNonce(nonce) {
+    if (usedNonces.has(nonce)) reject(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
+    usedNonces.add(nonce);
+  }
+
+  function checkTimestamp(value, name) {
+    const requestMs = parseTimestamp(value);
+    if (Number.isNaN(requestMs)) reject(400, 'IllegalTimestamp', `Specified parameter ${name} "${value}" is not valid; the format is yyyy-MM-ddTHH:mm:ssZ in UTC.`);
+    const now = serverNow();
+    if (Math.abs(now - requestMs) > mock.maxSkewMs) {
+      reject(400, 'InvalidTimeStamp.Expired', `Specified time stamp or date value is expired. Request time ${value}, server time ${formatTimestamp(now)}.`);
+    }
+  }
+
+  // Signature V2: every common parameter in the query string or the body, HMAC-SHA1 over all of them.
+  function checkV2Signature(rec) {
+    const params = { ...rec.query, ...rec.form };
+    COMMON_REQUIRED.filter((name) => !params[name]).forEach(missing);
+    if (!ACTIONS.has(params.Action)) reject(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+    if (params.Version !== VERSION) reject(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
+    // The official SDK sends "json"; anything else would get an XML answer from the real endpoint.
+    if (params.Format?.toUpperCase() !== 'JSON') reject(400, 'InvalidParameter', 'The parameter "Format" must be JSON.');
+    if (params.SignatureMethod !== 'HMAC-SHA1') reject(400, 'InvalidParameter', 'The parameter "SignatureMethod" must be HMAC-SHA1.');
+    if (params.SignatureVersion !== '1.0') reject(400, 'InvalidParameter', 'The parameter "SignatureVersion" must be 1.0.');
+
+    const account = Object.hasOwn(accessKeys, params.AccessKeyId) ? accessKeys[params.AccessKeyId] : null;
+    if (!account) reject(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
+    checkTimestamp(params.Timestamp, 'Timestamp');
+
+    const { Signature, ...signed } = params;
+    if (Signature !== officialSigner.getRPCSignature(signed, 'POST', account.secret)) {
+      reject(400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${stringToSign(signed)}`);
+    }
+    checkSecurityToken(account, params.SecurityToken);
+    burnNonce(params.SignatureNonce);
+    return params.Action;
+  }
+
+  // Signature V3 (ACS3-HMAC-SHA256): action, version, date, nonce and body hash in x-acs-* headers,
+  // the signature in Authorization, recomputed with the official getAuthorization.
+  function checkV3Signature(req, rec) {
+    const auth = parseAuthorization(req.headers.authorization);
+    if (!auth) {
+      reject(400, 'IncompleteSignature', `The Authorization header must be "${V3_ALGORITHM} Credential=<AccessKeyId>,SignedHeaders=<name;...>,Signature=<hex>".`);
+    }
+    const mixed = Object.keys({ ...rec.query, ...rec.form }).find((k) => V2_COMMON_PARAMS.includes(k));
+    if (mixed) reject(400, 'InvalidParameter', `The parameter "${mixed}" belongs to signature V2; a V3 request carries no common parameter in its query or body.`);
+    V3_REQUIRED_HEADERS.filter((name) => !req.headers[name]).forEach(missing);
+    const action = req.headers['x-acs-action'];
+    if (!ACTIONS.has(action)) reject(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+    if (req.headers['x-acs-version'] !== VERSION) reject(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
+
+    const account = Object.hasOwn(accessKeys, auth.credential) ? accessKeys[auth.credential] : null;
+    if (!account) reject(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
+    checkTimestamp(req.headers['x-acs-date'], 'x-acs-date');
+
+    // SignedHeaders: lowercase, sorted, ';'-separated (as getAuthorization writes it); host and every
+    // x-acs-* header of the request in it; content-type may be left out; nothing the official signer cannot sign.
+    const listed = auth.signedHeaders;
+    const canonical = [...new Set(listed.map((h) => h.toLowerCase()))].sort();
+    if (listed.join(';') !== canonical.join(';')) {
+      reject(400, 'IncompleteSignature', `SignedHeaders must be the lowercase header names, sorted and separated by ";": expected "${canonical.join(';')}".`);
+    }
+    if (!listed.includes('host')) reject(400, 'IncompleteSignature', 'SignedHeaders must include host.');
+    const unsigned = Object.keys(req.headers).find((h) => h.startsWith('x-acs-') && !listed.includes(h));
+    if (unsigned) reject(400, 'IncompleteSignature', `The header "${unsigned}" is in the request but not in SignedHeaders; host and every x-acs-* header must be signed.`);
+    const absent = listed.find((h) => req.headers[h] == null);
+    if (absent) reject(400, 'IncompleteSignature', `SignedHeaders names "${absent}", which is not in the request.`);
+    const unsignable = listed.find((h) => !v3Signable(h));
+    if (unsignable) {
+      reject(400, 'IncompleteSignature', `SignedHeaders names "${unsignable}"; the official signer (getAuthorization) signs host, content-type and x-acs-* headers only.`);
+    }
+
+    const claimed = req.headers['x-acs-content-sha256'];
+    if (claimed !== rec.bodySha256) {
+      reject(400, 'SignatureDoesNotMatch', `The x-acs-content-sha256 header "${claimed}" is not the SHA-256 of the request body: the server computed ${rec.bodySha256} over ${rec.rawBodyBytes.length} bytes.`);
+    }
+
+    const host = mock.signedHost ?? req.headers.host;
+    const headers = listed.map((h) => [h, h === 'host' ? host : req.headers[h]]);
+    const official = signOfficially({
+      method: req.method, pathname: rec.path, query: Object.entries(rec.query), headers, body: rec.rawBodyBytes,
+      accessKeyId: auth.credential, accessKeySecret: account.secret,
+    });
+    if (official.signature !== auth.signature) {
+      // The token is a signed header but a secret: the canonical request shows it masked.
+      const shown = official.canonicalRequest.replace(/^(x-acs-security-token:).*$/m, '$1***');
+      reject(400, 'SignatureDoesNotMatch',
+        `Specified signature is not matched with our calculation. server canonical request is:${JSON.stringify(shown)} server string to sign is:${JSON.stringify(official.stringToSign)}`);
+    }
+    checkSecurityToken(account, req.headers['x-acs-security-token']);
+    burnNonce(req.headers['x-acs-signature-nonce']);
+    return action;
+  }
+
   // The checks of the real endpoint, in its order. Throws ApiError, or returns the success body.
-  function cancelUploadDocumentJob(req, rec, queryDuplicates, formDuplicates) {
+  function handleAction(req, rec, queryDuplicates, formDuplicates) {
     if (req.method !== 'POST') reject(400, 'UnsupportedHTTPMethod', `The HTTP method ${req.method} is not supported; use POST.`);
     if (rec.rawBody && !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
       reject(400, 'InvalidParameter', 'The request body must be application/x-www-form-urlencoded.');
@@ -200,37 +409,7 @@ export async function startMockGpdb(options = {}) {
     const duplicate = [...queryDuplicates, ...formDuplicates, ...Object.keys(rec.form).filter((k) => Object.hasOwn(rec.query, k))][0];
     if (duplicate) reject(400, 'InvalidParameter', `The parameter "${duplicate}" is specified more than once.`);
 
-    const params = { ...rec.query, ...rec.form };
-    COMMON_REQUIRED.filter((name) => !params[name]).forEach(missing);
-    if (params.Action !== ACTION) reject(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
-    if (params.Version !== VERSION) reject(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
-    // The official SDK sends "json"; anything else would get an XML answer from the real endpoint.
-    if (params.Format?.toUpperCase() !== 'JSON') reject(400, 'InvalidParameter', 'The parameter "Format" must be JSON.');
-    if (params.SignatureMethod !== 'HMAC-SHA1') reject(400, 'InvalidParameter', 'The parameter "SignatureMethod" must be HMAC-SHA1.');
-    if (params.SignatureVersion !== '1.0') reject(400, 'InvalidParameter', 'The parameter "SignatureVersion" must be 1.0.');
-
-    const account = Object.hasOwn(accessKeys, params.AccessKeyId) ? accessKeys[params.AccessKeyId] : null;
-    if (!account) reject(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
-
-    const requestMs = parseTimestamp(params.Timestamp);
-    if (Number.isNaN(requestMs)) reject(400, 'IllegalTimestamp', `Specified parameter Timestamp "${params.Timestamp}" is not valid; the format is yyyy-MM-ddTHH:mm:ssZ in UTC.`);
-    const now = serverNow();
-    if (Math.abs(now - requestMs) > mock.maxSkewMs) {
-      reject(400, 'InvalidTimeStamp.Expired', `Specified time stamp or date value is expired. Request time ${params.Timestamp}, server time ${formatTimestamp(now)}.`);
-    }
-
-    const { Signature, ...signed } = params;
-    if (Signature !== officialSigner.getRPCSignature(signed, 'POST', account.secret)) {
-      reject(400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${stringToSign(signed)}`);
-    }
-
-    if (account.securityToken && !params.SecurityToken) reject(400, 'InvalidSecurityToken.Malformed', 'Specified SecurityToken is malformed.');
-    // A token sent with a permanent key is rejected too: it means the client holds stale STS credentials.
-    if ((params.SecurityToken ?? null) !== (account.securityToken ?? null)) reject(400, 'InvalidSecurityToken.Mismatch', 'Specified SecurityToken mismatch with the AccessKey.');
-
-    // Only a validly signed request burns its nonce; otherwise anyone could block a nonce.
-    if (usedNonces.has(params.SignatureNonce)) reject(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
-    usedNonces.add(params.SignatureNonce);
+    const action = rec.signatureVersion === 'v3' ? checkV3Signature(req, rec) : checkV2Signature(rec);
 
     for (const [name, place, required] of OPERATION_PARAMS) {
       const [right, wrong] = place === 'query' ? [rec.query, rec.form] : [rec.form, rec.query];
@@ -238,6 +417,7 @@ export async function startMockGpdb(options = {}) {
       if (required && !right[name]) missing(name);
     }
 
+    const params = { ...rec.query, ...rec.form };
     const { DBInstanceId: instance, Collection: collection, JobId: jobId } = params;
     const namespace = params.Namespace || DEFAULTS.namespace;
     if (!knownInstance(instance)) reject(404, 'InvalidDBInstanceId.NotFound', `The DBInstanceId "${instance}" is not found.`);
@@ -248,22 +428,104 @@ export async function startMockGpdb(options = {}) {
     if (!job || job.dbInstanceId !== instance || job.namespace !== namespace || job.collection !== collection) {
       reject(404, 'UploadDocumentJob.NotFound', `The upload document job "${jobId}" is not found.`);
     }
-    if (job.state !== 'running') {
-      reject(400, 'UploadDocumentJob.StatusInvalid', `The upload document job "${jobId}" has already ${job.state === 'finished' ? 'finished' : 'been cancelled'}.`);
+    return action === CANCEL ? cancelJob(job) : pollJob(job);
+  }
+
+  function setStatus(job, status) {
+    job.status = status;
+    job.updateTime = formatJobTime(serverNow());
+  }
+
+  // CancelUploadDocumentJob: Pending, Start and Running jobs go to Cancelling (Cancelled after
+  // `cancellingPolls` GetUploadDocumentJob polls); any other status cannot be cancelled.
+  function cancelJob(job) {
+    if (!CANCELLABLE.has(job.status)) {
+      const done = job.state === 'finished' ? 'finished' : 'been cancelled';
+      reject(400, 'UploadDocumentJob.StatusInvalid', `The upload document job "${job.jobId}" has already ${done}. Its status is ${job.status}.`);
     }
-    job.state = 'cancelled';
+    job.cancellingPollsLeft = mock.cancellingPolls;
+    setStatus(job, mock.cancellingPolls > 0 ? 'Cancelling' : 'Cancelled');
     return { Status: 'success', Message: 'success' };
   }
 
-  function runChecks(req, rec, dups, res, pace = null) {
+  // GetUploadDocumentJob: one poll moves the job on, deterministically: a Running job's Progress grows
+  // by progressStep up to 99 (Success after succeedAfterPolls polls, when set); Cancelling counts down.
+  function pollJob(job) {
+    job.polls += 1;
+    if (job.status === 'Cancelling') {
+      if (job.cancellingPollsLeft > 0) job.cancellingPollsLeft -= 1;
+      else setStatus(job, 'Cancelled');
+    } else if (job.status === 'Running') {
+      if (job.succeedAfterPolls != null && job.polls >= job.succeedAfterPolls) {
+        job.progress = 100;
+        setStatus(job, 'Success');
+      } else if (job.progress < 99) {
+        job.progress = Math.min(99, job.progress + job.progressStep);
+        job.updateTime = formatJobTime(serverNow());
+      }
+    }
+    return jobBody(job);
+  }
+
+  // The official GetUploadDocumentJobResponseBody, absent fields left out.
+  function jobBody(job) {
+    const Job = {
+      Id: job.jobId, Status: job.status, Completed: COMPLETED.has(job.status), Progress: job.progress,
+      ...(job.error != null && { Error: job.error }), ...(job.errorCode != null && { ErrorCode: job.errorCode }),
+      CreateTime: job.createTime, UpdateTime: job.updateTime,
+    };
+    const success = job.status === 'Success';
+    const id = encodeURIComponent(job.jobId);
+    const chunkResult = job.chunkResult ?? (success
+      ? { ChunkFileUrl: `https://gpdb-mock.invalid/chunks/${id}.jsonl`, PlainChunkFileUrl: `https://gpdb-mock.invalid/chunks/${id}.txt` } : null);
+    const usage = job.usage ?? (success ? { EmbeddingEntries: 10, EmbeddingTokens: 475 } : null);
+    return { Status: 'success', Message: 'success', Job, ...(chunkResult && { ChunkResult: chunkResult }), ...(usage && { Usage: usage }) };
+  }
+
+  // The answer to a request, its effects applied, not yet written: { status, object }.
+  function evaluate(req, rec, dups) {
     const requestId = randomUUID().toUpperCase();
     try {
-      const result = cancelUploadDocumentJob(req, rec, dups.query, dups.form);
-      return respondJson(rec, req, res, 200, { RequestId: requestId, ...result }, {}, pace);
+      return { status: 200, object: { RequestId: requestId, ...handleAction(req, rec, dups.query, dups.form) } };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      return respondJson(rec, req, res, err.status, errorBody(req, requestId, err.code, err.message), {}, pace);
+      return { status: err.status, object: errorBody(req, requestId, err.code, err.message) };
     }
+  }
+
+  function runChecks(req, rec, dups, res, pace = null) {
+    const { status, object } = evaluate(req, rec, dups);
+    return respondJson(rec, req, res, status, object, {}, pace);
+  }
+
+  // Resolves after `ms`, or early (false) when close() runs or the client goes away.
+  async function wait(ms, res) {
+    const gone = new AbortController();
+    const onClose = () => gone.abort();
+    res.once('close', onClose);
+    try {
+      await sleep(ms, undefined, { signal: AbortSignal.any([closing.signal, gone.signal]) });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      res.off('close', onClose);
+    }
+  }
+
+  // The request is handled in full (a cancel is applied) but its answer is lost or late.
+  async function applyThen(fault, req, rec, dups, res) {
+    const { status, object } = evaluate(req, rec, dups);
+    rec.withheld = { status, code: object.Code ?? object.Status ?? null };
+    const outcome = `${status} ${rec.withheld.code ?? ''}`.trim();
+    if (fault.type === 'apply-then-hang') return log(rec, `applied (${outcome}), hanging until close()`);
+    if (fault.type === 'apply-then-reset') {
+      log(rec, `applied (${outcome}), socket reset before the response`);
+      return void req.socket.destroy();
+    }
+    const delayMs = fault.delayMs ?? 1_000;
+    if (!(await wait(delayMs, res))) return log(rec, `applied (${outcome}), the client went away during the ${delayMs} ms delay`);
+    return respondJson(rec, req, res, status, object);
   }
 
   async function applyFault(fault, req, rec, dups, res) {
@@ -306,6 +568,10 @@ export async function startMockGpdb(options = {}) {
         return respondJson(rec, req, res, 200, { RequestId: requestId, Status: 'fail', Message: 'cancel failed: job is locked' });
       case 'huge':
         return streamHuge(rec, res, requestId, fault);
+      case 'apply-then-hang':
+      case 'apply-then-reset':
+      case 'apply-then-delay':
+        return applyThen(fault, req, rec, dups, res);
     }
   }
 
@@ -335,15 +601,22 @@ export async function startMockGpdb(options = {}) {
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
     const [path, rawQuery = ''] = req.url.split(/\?(.*)/s);
-    const rawBody = Buffer.concat(chunks).toString('utf8');
+    const rawBodyBytes = Buffer.concat(chunks);
+    const rawBody = rawBodyBytes.toString('utf8');
     const query = parseParams(rawQuery);
     const form = parseParams(rawBody);
+    const v3 = isV3(req);
     const rec = {
       id: nextId++, method: req.method, path, query: query.params, form: form.params, rawQuery, rawBody, headers: req.headers,
-      nonce: query.params.SignatureNonce ?? form.params.SignatureNonce ?? null,
-      timestamp: query.params.Timestamp ?? form.params.Timestamp ?? null,
-      at: Date.now(), fault: null, response: { status: null, code: null },
+      signatureVersion: v3 ? 'v3' : 'v2',
+      action: (v3 ? req.headers['x-acs-action'] : query.params.Action ?? form.params.Action) ?? null,
+      nonce: (v3 ? req.headers['x-acs-signature-nonce'] : query.params.SignatureNonce ?? form.params.SignatureNonce) ?? null,
+      timestamp: (v3 ? req.headers['x-acs-date'] : query.params.Timestamp ?? form.params.Timestamp) ?? null,
+      signedHeaders: v3 ? parseAuthorization(req.headers.authorization)?.signedHeaders ?? [] : [],
+      bodySha256: officialContentSha256(rawBodyBytes),
+      at: Date.now(), fault: null, response: { status: null, code: null }, withheld: null,
     };
+    Object.defineProperty(rec, 'rawBodyBytes', { value: rawBodyBytes }); // for the V3 check; not enumerated
     mock.requests.push(rec);
 
     // A preflight is the browser's business: answer it without spending a queued fault.
@@ -356,8 +629,13 @@ export async function startMockGpdb(options = {}) {
       });
       return void res.end();
     }
+    if (mock.delayMs > 0 && !(await wait(mock.delayMs, res))) {
+      return log(rec, `not handled: the client or close() went away during the ${mock.delayMs} ms delay`);
+    }
     const dups = { query: query.duplicates, form: form.duplicates };
-    const fault = faults.shift();
+    // FIFO among the faults this request may take: those for its action, or for any.
+    const at = faults.findIndex((f) => f.action == null || f.action === rec.action);
+    const fault = at === -1 ? null : faults.splice(at, 1)[0];
     if (!fault) return runChecks(req, rec, dups, res);
     rec.fault = fault.type;
     return applyFault(fault, req, rec, dups, res);
@@ -386,17 +664,23 @@ export async function startMockGpdb(options = {}) {
   return mock;
 }
 
-// `node tests/mock-gpdb/server.mjs [--port 0] [--cors ORIGIN] [--job JOBID ...]`
+const USAGE = 'usage: server.mjs [--port 0] [--cors ORIGIN] [--job JOBID ...] [--delay-ms N] [--cancelling-polls N]';
+
+// `node tests/mock-gpdb/server.mjs [--port 0] [--cors ORIGIN] [--job JOBID ...] [--delay-ms N] [--cancelling-polls N]`
 function parseCli(args) {
-  const opts = { port: 0, cors: false, jobIds: [] };
+  const opts = { port: 0, cors: false, jobIds: [], delayMs: 0, cancellingPolls: CANCELLING_POLLS_DEFAULT };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--port') opts.port = Number(args[++i]);
     else if (arg === '--cors') opts.cors = args[++i];
     else if (arg === '--job') while (args[i + 1] && !args[i + 1].startsWith('--')) opts.jobIds.push(args[++i]);
-    else throw new Error(`unknown argument ${arg}; usage: server.mjs [--port 0] [--cors ORIGIN] [--job JOBID ...]`);
+    else if (arg === '--delay-ms') opts.delayMs = Number(args[++i]);
+    else if (arg === '--cancelling-polls') opts.cancellingPolls = Number(args[++i]);
+    else throw new Error(`unknown argument ${arg}; ${USAGE}`);
   }
   if (!Number.isInteger(opts.port) || opts.port < 0) throw new Error('--port needs a number');
+  if (!Number.isInteger(opts.delayMs) || opts.delayMs < 0) throw new Error('--delay-ms needs a whole number of milliseconds');
+  if (!Number.isInteger(opts.cancellingPolls) || opts.cancellingPolls < 0) throw new Error('--cancelling-polls needs a whole number');
   return opts;
 }
 
@@ -404,7 +688,7 @@ async function main(args) {
   let cli;
   try { cli = parseCli(args); } catch (err) { process.stderr.write(`${err.message}\n`); process.exit(2); }
   const jobs = cli.jobIds.length ? cli.jobIds.map((jobId) => ({ jobId })) : undefined;
-  const mock = await startMockGpdb({ port: cli.port, cors: cli.cors, jobs });
+  const mock = await startMockGpdb({ port: cli.port, cors: cli.cors, jobs, delayMs: cli.delayMs, cancellingPolls: cli.cancellingPolls });
   const settings = {
     ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULTS.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULTS.accessKeySecret,
     GPDB_REGION_ID: DEFAULTS.regionId, GPDB_DB_INSTANCE_ID: DEFAULTS.dbInstanceId, GPDB_NAMESPACE: DEFAULTS.namespace,
@@ -412,6 +696,7 @@ async function main(args) {
     GPDB_JOB_ID: [...mock.jobs.keys()].join(','),
   };
   process.stdout.write(`gpdb mock listening on ${mock.url}\n`);
+  if (cli.delayMs) process.stdout.write(`# every answer is delayed by ${cli.delayMs} ms\n`);
   // Fake credentials, printed so a developer can point a client at the mock.
   for (const [name, value] of Object.entries(settings)) process.stdout.write(`# ${name}=${value}\n`);
   const stop = () => mock.close().then(() => process.exit(0));
