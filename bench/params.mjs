@@ -27,3 +27,6 @@ export const benchJobId = (i) => `b0000000-0000-4000-8000-${String(i).padStart(1
  * every signer signs a request it has not signed just before.
  */
 export const SIGN_JOBS = Object.freeze(Array.from({ length: 256 }, (_, i) => Object.freeze({ ...SIGN_OPTIONS, jobId: benchJobId(i) })));
+
+/** SIGN_JOBS signed with signature V2 (`signatureVersion: "v2"`). */
+export const SIGN_JOBS_V2 = Object.freeze(SIGN_JOBS.map((job) => Object.freeze({ ...job, signatureVersion: 'v2' })));

@@ -18,11 +18,14 @@
 
 /** An AccessKey pair, optionally with an STS security token. */
 export interface Credentials {
-  /** `AccessKeyId`. Sent in the URL; not a secret. */
+  /** `AccessKeyId`. Sent in `Authorization` (V3) or the URL (V2); not a secret. Visible ASCII with V3. */
   accessKeyId: string;
   /** `AccessKeySecret`. Only ever used as the HMAC key; never sent, logged or put in an error. */
   accessKeySecret: string;
-  /** STS `SecurityToken`. Sent in the signed form body, never in the URL. */
+  /**
+   * STS `SecurityToken`. Sent in the signed `x-acs-security-token` header (V3) or the signed form
+   * body (V2), never in the URL. Visible ASCII with V3.
+   */
   securityToken?: string | null;
   /**
    * When the credentials stop working (from a provider). They are reused until 5 minutes before
@@ -54,11 +57,23 @@ export interface CancelUploadDocumentJobParameters {
   /** `JobId`, as returned by UploadDocumentAsync. */
   jobId: string;
   /**
-   * Where to send the request: `https://…` or `http://…`, with or without a path — a proxy
-   * (`https://console.example.com/api/gpdb`), a VPC endpoint or a local mock. Default: the official
-   * gpdb endpoint for `regionId` (`https://gpdb.aliyuncs.com/` or `https://gpdb.<region>.aliyuncs.com/`).
+   * The API endpoint the request is for: `https://…` or `http://…` — a VPC endpoint or a local
+   * mock. Default: the official gpdb endpoint for `regionId` (`https://gpdb.aliyuncs.com/` or
+   * `https://gpdb.<region>.aliyuncs.com/`). Signature V3 signs its host.
    */
   endpoint?: string | null;
+  /**
+   * Send the request here instead, e.g. a console's own proxy (`https://console.example.com/api/gpdb`):
+   * same query string, headers and body, signed for `endpoint` (its host, path `/`). The proxy
+   * forwards method, headers and body unchanged to `endpoint`, minus cookies.
+   */
+  proxyUrl?: string | null;
+  /**
+   * `"v3"` (default): `ACS3-HMAC-SHA256`, the signature in `Authorization`, as the official SDKs
+   * sign. `"v2"`: the RPC signature (`SignatureVersion=1.0`, HMAC-SHA1 in the URL's `Signature`),
+   * which Alibaba calls discontinued; byte-identical to earlier versions of this package.
+   */
+  signatureVersion?: "v3" | "v2" | null;
 }
 
 /** Options of {@link cancelUploadDocumentJob}. Unknown keys are rejected (kind `"input"`). */
@@ -89,9 +104,9 @@ export interface CancelUploadDocumentJobOptions extends CancelUploadDocumentJobP
 export interface SignCancelUploadDocumentJobOptions extends CancelUploadDocumentJobParameters {
   /** Credentials (a plain object: signing is synchronous). Node.js falls back to the environment. */
   credentials?: Credentials;
-  /** The `Timestamp` to sign. Default: now, corrected by any clock offset learnt from the server. */
+  /** The time to sign (`x-acs-date`, V2 `Timestamp`). Default: now, corrected by any clock offset learnt from the server. */
   timestamp?: Date | string | null;
-  /** The `SignatureNonce` to sign. Default: 128 random bits as 32 hex digits. */
+  /** The nonce to sign (`x-acs-signature-nonce`, V2 `SignatureNonce`). Default: 128 random bits as 32 hex digits. */
   nonce?: string | null;
   /** Accepted (and checked) so one options object serves both functions; not used for signing. */
   signal?: AbortSignal | null;
@@ -111,18 +126,28 @@ export interface CancelUploadDocumentJobResult {
   message: string;
 }
 
-/** A signed request, ready for `fetch(url, { method, headers, body })`. */
+/** A signed request, ready for `fetch(url, { method, headers, body })`; `fetch` adds `host`. */
 export interface SignedRequest {
   method: "POST";
-  /** Endpoint + common parameters, `DBInstanceId`, `RegionId` and `Signature`. No secret. */
+  /**
+   * `endpoint` (or `proxyUrl`) + `?DBInstanceId=…&RegionId=…`; with V2 also the common parameters
+   * and `Signature`. No secret.
+   */
   url: string;
+  /**
+   * Lower-case names. Both versions: `content-type`, `accept`, `x-acs-action`, `x-acs-version`.
+   * V3 adds `authorization` (`ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<names>,Signature=<hex>`:
+   * a credential, do not log it), `x-acs-date` (`yyyy-MM-ddTHH:mm:ssZ`, UTC), `x-acs-signature-nonce`,
+   * `x-acs-content-sha256` (hex SHA-256 of `body`) and, with STS credentials, `x-acs-security-token`
+   * (a secret).
+   */
   headers: {
     "content-type": "application/x-www-form-urlencoded";
     accept: "application/json";
     "x-acs-action": "CancelUploadDocumentJob";
     "x-acs-version": "2016-05-03";
-  };
-  /** `Collection`, `JobId`, `Namespace`, `NamespacePassword` (and `SecurityToken`), form-encoded. */
+  } & Record<string, string>;
+  /** `Collection`, `JobId`, `Namespace`, `NamespacePassword` (and, with V2, `SecurityToken`), form-encoded. */
   body: string;
 }
 

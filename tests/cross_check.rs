@@ -5,17 +5,24 @@
 //! - 1,500 arbitrary parameter sets (unicode, reserved `!'()*~ &=+%/`, spaces, empty and long
 //!   values), comparing the canonical query, the string to sign and the signature;
 //! - 500 complete CancelUploadDocumentJob requests from `sign_request`, read back off the URL and
-//!   the form body as a server would, whose `Signature` must equal the official one.
+//!   the form body as a server would, whose `Signature` must equal the official one;
+//! - 1,000 complete requests signed with V3, whose canonical request, string to sign and
+//!   `Authorization` must equal those of the official `getAuthorization`
+//!   (`tests/cross-check/official-v3-signer.mjs`), and whose body hash the official hash.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 use gpdb_edge::protocol::encode::percent_encode;
-use gpdb_edge::protocol::sign::{CanonicalQuery, Signature, StringToSign};
-use gpdb_edge::protocol::{sign_request, CancelUploadDocumentJob, Credentials, Endpoint, Timestamp};
+use gpdb_edge::protocol::sign::v2::{CanonicalQuery, Signature, StringToSign};
+use gpdb_edge::protocol::sign::v3;
+use gpdb_edge::protocol::{
+    sign_request, CancelUploadDocumentJob, Credentials, Destination, Endpoint, SignatureVersion, Timestamp,
+};
 
 const ARBITRARY_SETS: usize = 1_500;
 const FULL_REQUESTS: usize = 500;
+const V3_REQUESTS: usize = 1_000;
 
 /// xorshift64*: deterministic, so a failure reproduces.
 struct Rng(u64);
@@ -197,7 +204,7 @@ fn signed_requests_verify_with_the_official_signer() {
         let endpoint = Endpoint::for_region(&op.region_id).unwrap();
         let timestamp = Timestamp::from_unix_millis(1_700_000_000_000 + rng.below(1 << 40) as i64).unwrap();
         let nonce = format!("{:016x}{:016x}", rng.next(), rng.next());
-        let request = sign_request(&op, &credentials, &endpoint, timestamp, &nonce).unwrap();
+        let request = sign_request(&op, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, timestamp, &nonce).unwrap();
 
         // Read the request back as the server does: query string plus form body.
         let (_, query) = request.url.split_once('?').unwrap();
@@ -218,4 +225,103 @@ fn signed_requests_verify_with_the_official_signer() {
         assert_eq!(ours, official);
     }
     println!("{} signed CancelUploadDocumentJob requests verify with @alicloud/openapi-util", requests.len());
+}
+
+/// A JSON string as `JSON.stringify` writes it, read back (only the escapes it uses).
+fn json_unquote(s: &str) -> String {
+    let inner = s.strip_prefix('"').and_then(|s| s.strip_suffix('"')).expect("a JSON string");
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next().unwrap() {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'u' => {
+                let code: String = chars.by_ref().take(4).collect();
+                out.push(char::from_u32(u32::from_str_radix(&code, 16).unwrap()).unwrap());
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+// Header-safe text for the V3 header values (key id, token): visible ASCII.
+fn ascii_text(rng: &mut Rng) -> String {
+    let text: String = text(rng).chars().filter(|c| c.is_ascii_graphic()).collect();
+    format!("k{text}")
+}
+
+#[test]
+fn v3_requests_agree_with_the_official_get_authorization() {
+    let mut rng = Rng(0xA076_1D64_78BD_642F);
+    let regions = ["cn-hangzhou", "cn-beijing", "ap-southeast-1", "us-west-1", "cn-shanghai-finance-1"];
+    let explicit = ["http://127.0.0.1:8080", "https://gpdb-vpc.cn-hangzhou.aliyuncs.com", "https://gpdb.aliyuncs.com:443/"];
+    let mut ours = Vec::new();
+    let mut input = String::new();
+    for i in 0..V3_REQUESTS {
+        let op = CancelUploadDocumentJob {
+            db_instance_id: text(&mut rng),
+            region_id: regions[i % regions.len()].to_owned(),
+            namespace: if i % 3 == 0 { None } else { Some(text(&mut rng)) },
+            collection: text(&mut rng),
+            namespace_password: text(&mut rng),
+            job_id: text(&mut rng),
+        };
+        let token = if i % 2 == 0 { Some(ascii_text(&mut rng)) } else { None };
+        let credentials = Credentials::new(ascii_text(&mut rng), text(&mut rng), token);
+        let endpoint = match i % 4 {
+            3 => Endpoint::parse(explicit[rng.below(explicit.len())]).unwrap(),
+            _ => Endpoint::for_region(&op.region_id).unwrap(),
+        };
+        let timestamp = Timestamp::from_unix_millis(1_700_000_000_000 + rng.below(1 << 40) as i64).unwrap();
+        let nonce = format!("{:016x}{:016x}", rng.next(), rng.next());
+        let destination = Destination::direct(endpoint.clone());
+        let request = sign_request(&op, &credentials, &destination, SignatureVersion::V3, timestamp, &nonce).unwrap();
+
+        // Read the request back as a server does: the query off the URL, the headers, the body.
+        let (_, query) = request.url.split_once('?').unwrap();
+        let query = pairs(query);
+        assert_eq!(query.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["DBInstanceId", "RegionId"]);
+        let mut headers: Vec<(String, String)> = request.headers.iter().map(|(n, v)| (n.to_string(), v.clone())).collect();
+        headers.push(("host".into(), endpoint.host().to_owned()));
+        let json_pairs = |pairs: &[(String, String)]| -> String {
+            pairs.iter().map(|(k, v)| format!("[{},{}]", json_string(k), json_string(v))).collect::<Vec<_>>().join(",")
+        };
+        input += &format!(
+            "{{\"method\":\"POST\",\"pathname\":\"/\",\"query\":[{}],\"headers\":[{}],\"body\":{},\"accessKeyId\":{},\"accessKeySecret\":{}}}\n",
+            json_pairs(&query),
+            json_pairs(&headers),
+            json_string(&request.body),
+            json_string(&credentials.access_key_id),
+            json_string(&credentials.access_key_secret),
+        );
+        // Our stages over what the server read back.
+        let signed: Vec<(&str, &str)> = headers
+            .iter()
+            .filter(|(n, _)| n == "host" || n == "content-type" || n.starts_with("x-acs-"))
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let sha = v3::hex_sha256(request.body.as_bytes());
+        let canonical = v3::CanonicalRequest::new("POST", "/", &query, &signed, &sha);
+        let string_to_sign = v3::StringToSign::new(&canonical);
+        let header = |name: &str| request.headers.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+        ours.push((canonical.to_string(), string_to_sign.to_string(), header("authorization"), header("x-acs-content-sha256")));
+    }
+    let stdout = run_official("official-v3-signer.mjs", input);
+    let rows: Vec<Vec<&str>> = stdout.lines().map(|line| line.split('\t').collect()).collect();
+    assert_eq!(rows.len(), ours.len());
+    for ((canonical, string_to_sign, authorization, content_sha), row) in ours.iter().zip(&rows) {
+        assert_eq!(canonical, &json_unquote(row[0]), "canonical request");
+        assert_eq!(string_to_sign, &json_unquote(row[1]), "string to sign");
+        assert_eq!(authorization, row[2], "Authorization");
+        assert_eq!(content_sha, row[3], "x-acs-content-sha256");
+    }
+    println!("{} V3 requests agree with @alicloud/openapi-util getAuthorization", ours.len());
 }

@@ -1,7 +1,9 @@
 //! Every validation rule, as one table: which field, which problem, and that the message names
 //! the field without echoing the value.
 
-use gpdb_edge::protocol::{sign_request, CancelUploadDocumentJob, Credentials, Endpoint, Error, InputProblem, Timestamp};
+use gpdb_edge::protocol::{
+    sign_request, CancelUploadDocumentJob, Credentials, Destination, Endpoint, Error, InputProblem, SignatureVersion, Timestamp,
+};
 
 const PASSWORD: &str = "s3cret-namespace-password";
 const SECRET: &str = "s3cret-access-key-secret";
@@ -52,7 +54,7 @@ fn each_rule_rejects_before_anything_is_built() {
         let (mut op, mut credentials) = valid();
         edit(&mut op, &mut credentials);
         let endpoint = Endpoint::parse("https://gpdb.aliyuncs.com").unwrap();
-        let err = sign_request(&op, &credentials, &endpoint, Timestamp::from_unix_millis(0).unwrap(), "nonce")
+        let err = sign_request(&op, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, Timestamp::from_unix_millis(0).unwrap(), "nonce")
             .expect_err(name);
         let (Error::Input(input) | Error::Credentials(input)) = &err else { panic!("{name}: {err:?}") };
         assert_eq!(err.kind(), kind, "{name}");
@@ -73,9 +75,9 @@ fn long_values_and_tokens_have_their_own_limits() {
     op.job_id = "j".repeat(4096);
     credentials.security_token = Some("t".repeat(16 * 1024));
     let endpoint = Endpoint::for_region("cn-hangzhou").unwrap();
-    assert!(sign_request(&op, &credentials, &endpoint, Timestamp::from_unix_millis(0).unwrap(), "n").is_ok());
+    assert!(sign_request(&op, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, Timestamp::from_unix_millis(0).unwrap(), "n").is_ok());
     credentials.security_token = Some("t".repeat(16 * 1024 + 1));
-    let err = sign_request(&op, &credentials, &endpoint, Timestamp::from_unix_millis(0).unwrap(), "n").unwrap_err();
+    let err = sign_request(&op, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, Timestamp::from_unix_millis(0).unwrap(), "n").unwrap_err();
     assert_eq!(err.code(), "ParameterTooLong");
 }
 
@@ -92,7 +94,7 @@ fn nonce_override_is_checked() {
     let endpoint = Endpoint::for_region("cn-hangzhou").unwrap();
     let at = Timestamp::from_unix_millis(0).unwrap();
     for (nonce, code) in [("", "EmptyParameter"), ("a\nb", "InvalidCharacter"), (&"n".repeat(129)[..], "ParameterTooLong")] {
-        let err = sign_request(&op, &credentials, &endpoint, at, nonce).unwrap_err();
+        let err = sign_request(&op, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, at, nonce).unwrap_err();
         assert_eq!((err.kind(), err.code()), ("input", code));
         assert!(err.to_string().starts_with("nonce "));
     }

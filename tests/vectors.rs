@@ -6,7 +6,7 @@
 //! DescribeDedicatedHosts example of the same page's later revision.
 
 use gpdb_edge::protocol::encode::percent_encode;
-use gpdb_edge::protocol::sign::{CanonicalQuery, Signature, StringToSign};
+use gpdb_edge::protocol::sign::v2::{CanonicalQuery, Signature, StringToSign};
 
 struct Vector {
     method: &'static str,

@@ -5,6 +5,9 @@
 
 use std::cell::OnceCell;
 
+use gpdb_edge::protocol::{
+    sign_request, CancelUploadDocumentJob, Credentials, Destination, Endpoint, SignatureVersion, Timestamp,
+};
 use gpdb_edge::runtime::Glue;
 use gpdb_edge::runtime::{cancel_upload_document_job, install, sign_cancel_upload_document_job};
 use js_sys::{Array, Date, Function, Object, Promise, Reflect, JSON};
@@ -72,33 +75,59 @@ fn options() -> Object {
     options.unchecked_into()
 }
 
-fn sign_at(timestamp: &str, nonce: &str) -> JsValue {
+fn sign_at(timestamp: &str, nonce: &str, version: &str) -> JsValue {
     let options = options();
     set(&options, "timestamp", &timestamp.into());
     set(&options, "nonce", &nonce.into());
+    set(&options, "signatureVersion", &version.into());
     sign_cancel_upload_document_job(options.into()).expect("signs")
 }
 
 #[wasm_bindgen_test]
-async fn signing_with_a_fixed_time_and_nonce_gives_the_official_request() {
+async fn signing_v2_with_a_fixed_time_and_nonce_gives_the_official_request() {
     install_glue().await;
-    let signed = sign_at("2016-02-23T12:46:24Z", "nonce-1");
+    let signed = sign_at("2016-02-23T12:46:24Z", "nonce-1", "v2");
     assert_eq!(stringify(&signed), SIGNED);
+}
+
+#[wasm_bindgen_test]
+async fn signing_v3_through_js_gives_the_core_s_request() {
+    install_glue().await;
+    let signed = sign_at("2016-02-23T12:46:24Z", "nonce-1", "v3");
+    let operation = CancelUploadDocumentJob {
+        db_instance_id: "gp-xxxxxxxxx".into(),
+        region_id: "cn-hangzhou".into(),
+        namespace: None,
+        collection: "my docs".into(),
+        namespace_password: PASSWORD.into(),
+        job_id: "231460f8-75dc-405e-a669-0c5204887e91".into(),
+    };
+    let destination = Destination::direct(Endpoint::parse(ENDPOINT).unwrap());
+    let at = Timestamp::from_unix_millis(1_456_231_584_000).unwrap();
+    let credentials = Credentials::new("testid", "testsecret", None);
+    let core = sign_request(&operation, &credentials, &destination, SignatureVersion::V3, at, "nonce-1").unwrap();
+    assert_eq!(string(&signed, "url"), core.url);
+    assert_eq!(string(&signed, "body"), core.body);
+    let headers = get(&signed, "headers");
+    assert_eq!(Object::keys(headers.unchecked_ref::<Object>()).length() as usize, core.headers.len());
+    for (name, value) in &core.headers {
+        assert_eq!(&string(&headers, name), value, "{name}");
+    }
+    assert!(string(&headers, "authorization").starts_with("ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=content-type;host;"));
 }
 
 #[wasm_bindgen_test]
 async fn signing_reads_the_runtime_clock_and_a_fresh_random_nonce() {
     install_glue().await;
-    let sign = || string(&sign_cancel_upload_document_job(options().into()).expect("signs"), "url");
+    let sign = || get(&sign_cancel_upload_document_job(options().into()).expect("signs"), "headers");
     let (first, second) = (sign(), sign());
 
-    let timestamp = js_sys::decode_uri_component(&query_param(&first, "Timestamp")).unwrap();
-    let timestamp = String::from(timestamp);
+    let timestamp = string(&first, "x-acs-date");
     assert_eq!(timestamp.len(), "2016-02-23T12:46:24Z".len(), "{timestamp}");
     let skew = (Date::parse(&timestamp) - Date::now()).abs();
     assert!(skew < 60_000.0, "Timestamp {timestamp} is {skew} ms away from Date.now()");
 
-    let nonces = [query_param(&first, "SignatureNonce"), query_param(&second, "SignatureNonce")];
+    let nonces = [string(&first, "x-acs-signature-nonce"), string(&second, "x-acs-signature-nonce")];
     for nonce in &nonces {
         assert!(nonce.len() == 32 && nonce.bytes().all(|b| b.is_ascii_hexdigit()), "nonce {nonce}");
     }
@@ -153,29 +182,26 @@ async fn sending_posts_the_signed_request_through_the_global_fetch() {
     let call: Array = fetch.calls.get(0).unchecked_into();
     let (url, init) = (call.get(0).as_string().expect("a string URL"), call.get(1));
     // The same request as signing with the time and nonce that were sent.
-    let timestamp = String::from(js_sys::decode_uri_component(&query_param(&url, "Timestamp")).unwrap());
-    let expected = sign_at(&timestamp, &query_param(&url, "SignatureNonce"));
-    assert_eq!(url, string(&expected, "url"));
-    assert_eq!(string(&init, "method"), "POST");
-    assert_eq!(string(&init, "body"), string(&expected, "body"));
     let sent_headers = Reflect::get(&init, &"headers".into()).unwrap();
     assert!(sent_headers.is_instance_of::<Headers>(), "fetch gets a Headers");
     let sent_headers: Headers = sent_headers.unchecked_into();
+    let header = |name: &str| sent_headers.get(name).unwrap().unwrap_or_default();
+    let expected = sign_at(&header("x-acs-date"), &header("x-acs-signature-nonce"), "v3");
+    assert_eq!(url, string(&expected, "url"));
+    assert_eq!(string(&init, "method"), "POST");
+    assert_eq!(string(&init, "body"), string(&expected, "body"));
     let sent: Vec<String> = js_sys::try_iter(&sent_headers)
         .unwrap()
         .expect("Headers is iterable")
-        .map(|entry| stringify(&entry.unwrap()))
+        .map(|entry| entry.unwrap().unchecked_into::<Array>().get(0).as_string().unwrap())
         .collect();
-    // Headers iterate sorted by name.
-    assert_eq!(
-        sent,
-        [
-            r#"["accept","application/json"]"#,
-            r#"["content-type","application/x-www-form-urlencoded"]"#,
-            r#"["x-acs-action","CancelUploadDocumentJob"]"#,
-            r#"["x-acs-version","2016-05-03"]"#,
-        ]
-    );
+    // Headers iterate sorted by name; each has the signed request's value.
+    let names = ["accept", "authorization", "content-type", "x-acs-action", "x-acs-content-sha256", "x-acs-date"];
+    assert_eq!(sent, [&names[..], &["x-acs-signature-nonce", "x-acs-version"]].concat());
+    let expected_headers = get(&expected, "headers");
+    for name in &sent {
+        assert_eq!(header(name), string(&expected_headers, name), "{name}");
+    }
 }
 
 #[wasm_bindgen_test]
@@ -250,13 +276,6 @@ fn assert_input_error(error: &JsValue, field: &str, code: &str, message: &str) {
     assert_eq!(get(error, "attempts").as_f64(), Some(0.0));
     let everything = format!("{} {}", stringify(error), string(error, "message"));
     assert!(!everything.contains("pa ss") && !everything.contains("pa%20ss"), "{everything}");
-}
-
-/// One query parameter of a signed URL, still percent-encoded.
-fn query_param(url: &str, name: &str) -> String {
-    let query = url.split_once('?').expect("a query string").1;
-    let found = query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='));
-    found.unwrap_or_else(|| panic!("no {name} in {url}")).to_owned()
 }
 
 fn json(text: &str) -> JsValue {

@@ -16,14 +16,14 @@ import { median } from '../stats.mjs';
 const PAGE_ENTRY = (benchDir) => `
 import * as lib from 'gpdb-edge';
 import { signWithWebCrypto } from ${JSON.stringify(join(benchDir, 'signers/webcrypto.mjs'))};
-import { SIGN_JOBS } from ${JSON.stringify(join(benchDir, 'params.mjs'))};
+import { SIGN_JOBS, SIGN_JOBS_V2 } from ${JSON.stringify(join(benchDir, 'params.mjs'))};
 
 // Runs n calls and returns the elapsed milliseconds and the last signed request.
 window.__batch = async (impl, n) => {
   await lib.ready();
   let last = null;
   const start = performance.now();
-  if (impl === 'wasm') for (let i = 0; i < n; i++) last = lib.signCancelUploadDocumentJob(SIGN_JOBS[i & 255]);
+  if (impl === 'wasm') for (let i = 0; i < n; i++) last = lib.signCancelUploadDocumentJob(SIGN_JOBS_V2[i & 255]);
   else for (let i = 0; i < n; i++) last = await signWithWebCrypto(SIGN_JOBS[i & 255]);
   return { ms: performance.now() - start, last };
 };

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { officialSignerAgrees } from '../signers/official.mjs';
+import { officialV3Agrees } from '../signers/official.mjs';
 import { median } from '../stats.mjs';
 
 const OPTIONS = 'JSON.parse(process.env.BENCH_SIGN_OPTIONS)';
@@ -16,11 +16,11 @@ const OPTIONS = 'JSON.parse(process.env.BENCH_SIGN_OPTIONS)';
 export const GPDB_EDGE_SCRIPT = `
 import { signCancelUploadDocumentJob } from 'gpdb-edge';
 const signed = signCancelUploadDocumentJob(${OPTIONS});
-if (!signed.url.includes('&Signature=')) throw new Error('not signed');
+if (!signed.headers.authorization) throw new Error('not signed');
 if (process.env.BENCH_PRINT) console.log(JSON.stringify(signed));
 `;
 
-/** Written into .scratch/bench-official: the client a user constructs, then the request doRPCRequest signs. */
+/** Written into .scratch/bench-official: the client a user constructs, then the V3 request its doRequest signs. */
 export const OFFICIAL_SCRIPT = `
 import core from '@alicloud/openapi-core';
 import querystring from 'node:querystring';
@@ -29,13 +29,16 @@ const Client = core.default;
 const Util = core.OpenApiUtil;
 const { Config } = core.$OpenApiUtil;
 new Client(new Config({ accessKeyId: options.credentials.accessKeyId, accessKeySecret: options.credentials.accessKeySecret,
-  endpoint: new URL(options.endpoint).host, protocol: 'https', signatureAlgorithm: 'v2' }));
-const query = { Action: 'CancelUploadDocumentJob', Format: 'json', Version: '2016-05-03', Timestamp: Util.getTimestamp(),
-  SignatureNonce: Util.getNonce(), DBInstanceId: options.dbInstanceId, RegionId: options.regionId,
-  SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0', AccessKeyId: options.credentials.accessKeyId };
-const form = Util.query({ Collection: options.collection, JobId: options.jobId, Namespace: options.namespace, NamespacePassword: options.namespacePassword });
-query.Signature = Util.getRPCSignature({ ...query, ...form }, 'POST', options.credentials.accessKeySecret);
-const signed = { method: 'POST', url: options.endpoint + '/?' + querystring.stringify(query), body: querystring.stringify(form) };
+  endpoint: new URL(options.endpoint).host, protocol: 'https' }));
+const query = { DBInstanceId: options.dbInstanceId, RegionId: options.regionId };
+const body = Util.toForm({ Collection: options.collection, JobId: options.jobId, Namespace: options.namespace, NamespacePassword: options.namespacePassword });
+const headers = { host: new URL(options.endpoint).host, 'x-acs-version': '2016-05-03', 'x-acs-action': 'CancelUploadDocumentJob',
+  'x-acs-date': Util.getTimestamp(), 'x-acs-signature-nonce': Util.getNonce(), accept: 'application/json',
+  'content-type': 'application/x-www-form-urlencoded', 'x-acs-content-sha256': Util.hash(Buffer.from(body, 'utf8'), 'ACS3-HMAC-SHA256').toString('hex') };
+headers.authorization = Util.getAuthorization({ method: 'POST', pathname: '/', query, headers }, 'ACS3-HMAC-SHA256',
+  headers['x-acs-content-sha256'], options.credentials.accessKeyId, options.credentials.accessKeySecret);
+delete headers.host;
+const signed = { method: 'POST', url: new URL(options.endpoint).origin + '/?' + querystring.stringify(query), headers, body };
 if (process.env.BENCH_PRINT) console.log(JSON.stringify(signed));
 `;
 
@@ -80,7 +83,7 @@ export function measureColdStart({ gpdbEdgeScript, officialScript, signOptions, 
   for (const name of ['gpdbEdge', 'official']) {
     const [file, ...args] = commands[name];
     const signed = JSON.parse(execFileSync(file, args, { env: { ...env, BENCH_PRINT: '1' }, encoding: 'utf8' }));
-    assert.ok(officialSignerAgrees(signed, signOptions.credentials.accessKeySecret), `${name}: the official signer agrees`);
+    assert.ok(officialV3Agrees(signed, signOptions.credentials.accessKeySecret), `${name}: the official signer agrees`);
   }
 
   const settings = { runs: quick ? 1 : 30, warmup: quick ? 0 : 3, env };

@@ -21,7 +21,7 @@ const COMPATIBILITY_DATE = '2025-09-01';
 const WORKER = `
 import { signCancelUploadDocumentJob } from './node_modules/gpdb-edge/workerd.mjs';
 import { signWithWebCrypto } from './bench-webcrypto.mjs';
-import { SIGN_JOBS } from './bench-params.mjs';
+import { SIGN_JOBS, SIGN_JOBS_V2 } from './bench-params.mjs';
 
 export default {
   async fetch(request) {
@@ -30,7 +30,7 @@ export default {
     const impl = url.searchParams.get('impl');
     const clockBefore = Date.now();
     let last = null;
-    if (impl === 'wasm') for (let i = 0; i < n; i++) last = signCancelUploadDocumentJob(SIGN_JOBS[i & 255]);
+    if (impl === 'wasm') for (let i = 0; i < n; i++) last = signCancelUploadDocumentJob(SIGN_JOBS_V2[i & 255]);
     else for (let i = 0; i < n; i++) last = await signWithWebCrypto(SIGN_JOBS[i & 255]);
     return Response.json({ n, clockAdvancedMs: Date.now() - clockBefore, last });
   },

@@ -1,5 +1,7 @@
-// The official SDK's signing path, outside its HTTP client: what openapi-core's doRPCRequest does
-// before it sends (same key order, Format "json", querystring-built URL and form body).
+// The official SDK's signing paths, outside its HTTP client: what openapi-core does before it
+// sends. V3 as its doRequest (form body by toForm, x-acs-content-sha256 by hash, Authorization by
+// getAuthorization); V2 as its doRPCRequest (same key order, Format "json", querystring-built URL
+// and form body).
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import querystring from 'node:querystring';
@@ -7,7 +9,36 @@ import querystring from 'node:querystring';
 const require = createRequire(import.meta.url);
 const OpenApiUtil = require('@alicloud/openapi-util').default;
 
-/** A complete signed CancelUploadDocumentJob request, built with @alicloud/openapi-util. */
+const V3 = 'ACS3-HMAC-SHA256';
+
+/** A complete V3-signed CancelUploadDocumentJob request, built with @alicloud/openapi-util. */
+export function signWithOpenApiUtilV3(options) {
+  const { credentials } = options;
+  const endpoint = new URL(options.endpoint);
+  const query = { DBInstanceId: options.dbInstanceId, RegionId: options.regionId };
+  const body = OpenApiUtil.toForm({
+    Collection: options.collection,
+    JobId: options.jobId,
+    Namespace: options.namespace ?? 'public',
+    NamespacePassword: options.namespacePassword,
+  });
+  const headers = {
+    host: endpoint.host,
+    'x-acs-version': '2016-05-03',
+    'x-acs-action': 'CancelUploadDocumentJob',
+    'x-acs-date': OpenApiUtil.getTimestamp(),
+    'x-acs-signature-nonce': randomUUID(),
+    accept: 'application/json',
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-acs-content-sha256': OpenApiUtil.hexEncode(OpenApiUtil.hash(Buffer.from(body, 'utf8'), V3)),
+  };
+  headers.authorization = OpenApiUtil.getAuthorization({ method: 'POST', pathname: '/', query, headers }, V3,
+    headers['x-acs-content-sha256'], credentials.accessKeyId, credentials.accessKeySecret);
+  delete headers.host;
+  return { method: 'POST', url: `${endpoint.origin}/?${querystring.stringify(query)}`, headers, body };
+}
+
+/** A complete V2-signed CancelUploadDocumentJob request, built with @alicloud/openapi-util. */
 export function signWithOpenApiUtil(options) {
   const { credentials } = options;
   const query = {
@@ -48,4 +79,15 @@ export function officialSignerAgrees(signed, secret) {
   const url = new URL(signed.url);
   const { Signature, ...params } = { ...Object.fromEntries(url.searchParams), ...Object.fromEntries(new URLSearchParams(signed.body)) };
   return Boolean(Signature) && Signature === OpenApiUtil.getRPCSignature(params, 'POST', secret);
+}
+
+/** Whether the official getAuthorization computes the same `Authorization` over a V3-signed request. */
+export function officialV3Agrees(signed, secret) {
+  const url = new URL(signed.url);
+  const headers = { host: url.host };
+  for (const [name, value] of Object.entries(signed.headers)) if (name === 'content-type' || name.startsWith('x-acs-')) headers[name] = value;
+  const accessKeyId = /Credential=([^,]*),/.exec(signed.headers.authorization ?? '')?.[1];
+  const expected = OpenApiUtil.getAuthorization({ method: 'POST', pathname: url.pathname, query: Object.fromEntries(url.searchParams), headers }, V3,
+    OpenApiUtil.hexEncode(OpenApiUtil.hash(Buffer.from(signed.body, 'utf8'), V3)), accessKeyId, secret);
+  return Boolean(accessKeyId) && signed.headers.authorization === expected;
 }

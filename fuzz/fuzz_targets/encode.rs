@@ -6,7 +6,7 @@
 #![no_main]
 
 use gpdb_edge::protocol::encode::{percent_encode, percent_encode_into};
-use gpdb_edge::protocol::sign::CanonicalQuery;
+use gpdb_edge::protocol::sign::v2::CanonicalQuery;
 use libfuzzer_sys::fuzz_target;
 
 /// More pairs only make the insertion sort slower, not the check stronger.

@@ -17,7 +17,9 @@ Options:
   --namespace <name>               Namespace (default: public)
   --collection <name>              Collection (required)
   --job-id <id>                    JobId (required)
-  --endpoint <url>                 endpoint or proxy URL (default: the region's gpdb endpoint)
+  --endpoint <url>                 the API endpoint signed for (default: the region's gpdb endpoint)
+  --proxy-url <url>                send there instead; the proxy forwards to the endpoint unchanged
+  --signature-version <v3|v2>      signature method (default: v3, ACS3-HMAC-SHA256)
   --namespace-password-file <path> read the namespace password from this file
   --timeout-ms <ms>                per-attempt timeout (default: 10000)
   --max-retries <n>                retries of retryable failures (default: 2)
@@ -37,6 +39,8 @@ const OPTIONS = {
   collection: { type: 'string' },
   'job-id': { type: 'string' },
   endpoint: { type: 'string' },
+  'proxy-url': { type: 'string' },
+  'signature-version': { type: 'string' },
   'namespace-password-file': { type: 'string' },
   'timeout-ms': { type: 'string' },
   'max-retries': { type: 'string' },
@@ -85,7 +89,7 @@ if (positionals.length !== 1 || positionals[0] !== 'cancel-upload-document-job')
   usageError(positionals.length ? `unknown command ${positionals.join(' ')}` : 'missing command cancel-upload-document-job');
 }
 
-const flagOf = { regionId: '--region-id', dbInstanceId: '--db-instance-id', collection: '--collection', jobId: '--job-id', namespacePassword: 'GPDB_NAMESPACE_PASSWORD', namespace: '--namespace', endpoint: '--endpoint' };
+const flagOf = { regionId: '--region-id', dbInstanceId: '--db-instance-id', collection: '--collection', jobId: '--job-id', namespacePassword: 'GPDB_NAMESPACE_PASSWORD', namespace: '--namespace', endpoint: '--endpoint', proxyUrl: '--proxy-url', signatureVersion: '--signature-version' };
 const options = {
   regionId: values['region-id'],
   dbInstanceId: values['db-instance-id'],
@@ -93,6 +97,8 @@ const options = {
   collection: values.collection,
   jobId: values['job-id'],
   endpoint: values.endpoint,
+  proxyUrl: values['proxy-url'],
+  signatureVersion: values['signature-version'],
   namespacePassword: namespacePassword(values['namespace-password-file']),
   timeoutMs: number(values['timeout-ms'], '--timeout-ms'),
   maxRetries: number(values['max-retries'], '--max-retries'),

@@ -71,10 +71,15 @@ impl Endpoint {
     /// Rejects other schemes, user info (credentials do not belong in URLs), a query or a
     /// fragment, and hosts, ports or paths that are not well formed.
     pub fn parse(url: &str) -> Result<Self, Error> {
-        let malformed = |expected| Error::input("endpoint", InputProblem::Malformed { expected });
+        Endpoint::parse_option("endpoint", url)
+    }
+
+    /// [`Endpoint::parse`] for the option named `field` (`endpoint` or `proxyUrl`).
+    pub fn parse_option(field: &'static str, url: &str) -> Result<Self, Error> {
+        let malformed = |expected| Error::input(field, InputProblem::Malformed { expected });
         const SHAPE: &str = "an http:// or https:// URL such as https://gpdb.aliyuncs.com or https://console.example.com/api/gpdb";
         if url.is_empty() || url.trim().is_empty() {
-            return Err(Error::input("endpoint", InputProblem::Blank));
+            return Err(Error::input(field, InputProblem::Blank));
         }
         let (scheme, rest) = split_once(url, "://").ok_or_else(|| malformed(SHAPE))?;
         let scheme = if scheme.eq_ignore_ascii_case("https") {
@@ -107,6 +112,48 @@ impl Endpoint {
     /// The base URL the query string is appended to, e.g. `https://gpdb.aliyuncs.com/`.
     pub fn as_str(&self) -> &str {
         &self.base
+    }
+
+    /// The `host` header that `fetch` sends to this endpoint: the authority without the
+    /// scheme's default port.
+    pub fn host(&self) -> &str {
+        let (scheme, authority, _) = self.parts();
+        let default_port = if scheme == "https" { ":443" } else { ":80" };
+        authority.strip_suffix(default_port).unwrap_or(authority)
+    }
+
+    /// The path, at least `/`.
+    pub fn path(&self) -> &str {
+        self.parts().2
+    }
+
+    fn parts(&self) -> (&str, &str, &str) {
+        let (scheme, rest) = split_once(&self.base, "://").unwrap_or(("", &self.base));
+        let path_at = find(rest, "/").unwrap_or(rest.len());
+        let (authority, path) = rest.split_at_checked(path_at).unwrap_or((rest, ""));
+        (scheme, authority, path)
+    }
+}
+
+/// Where a request is signed for and where it is sent: the API endpoint, or a proxy that
+/// forwards it there unchanged. Signature V3 signs the API endpoint's host.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Destination {
+    /// The API endpoint the request is signed for.
+    pub endpoint: Endpoint,
+    /// Where it is sent instead, if anywhere.
+    pub proxy: Option<Endpoint>,
+}
+
+impl Destination {
+    /// The endpoint itself, no proxy.
+    pub fn direct(endpoint: Endpoint) -> Self {
+        Destination { endpoint, proxy: None }
+    }
+
+    /// The URL the request goes to: the proxy's, else the endpoint's.
+    pub fn send_to(&self) -> &Endpoint {
+        self.proxy.as_ref().unwrap_or(&self.endpoint)
     }
 }
 

@@ -96,6 +96,10 @@ impl Error {
         }
     }
 
+    pub(crate) fn credentials(field: &'static str, problem: InputProblem) -> Self {
+        Error::Credentials(InputError { field: Cow::Borrowed(field), problem })
+    }
+
     pub(crate) fn input(field: &'static str, problem: InputProblem) -> Self {
         Error::Input(InputError { field: Cow::Borrowed(field), problem })
     }

@@ -2,7 +2,7 @@
 //! response parsing. Deterministic: time and nonce are inputs.
 //!
 //! ```
-//! use gpdb_edge::protocol::{CancelUploadDocumentJob, Credentials, Endpoint, Timestamp, sign_request};
+//! use gpdb_edge::protocol::{sign_request, CancelUploadDocumentJob, Credentials, Destination, Endpoint, SignatureVersion, Timestamp};
 //!
 //! let op = CancelUploadDocumentJob {
 //!     db_instance_id: "gp-xxxxxxxxx".into(),
@@ -13,11 +13,13 @@
 //!     job_id: "231460f8-75dc-405e-a669-0c5204887e91".into(),
 //! };
 //! let credentials = Credentials::new("testid", "testsecret", None);
-//! let endpoint = Endpoint::for_region(&op.region_id)?;
+//! let destination = Destination::direct(Endpoint::for_region(&op.region_id)?);
 //! let timestamp = Timestamp::from_unix_millis(1_456_231_584_000)?;
-//! let request = sign_request(&op, &credentials, &endpoint, timestamp, "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf")?;
+//! let nonce = "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf";
+//! let request = sign_request(&op, &credentials, &destination, SignatureVersion::V3, timestamp, nonce)?;
 //! assert_eq!(request.method, "POST");
-//! assert!(request.url.starts_with("https://gpdb.aliyuncs.com/?AccessKeyId=testid&Action=CancelUploadDocumentJob&"));
+//! assert_eq!(request.url, "https://gpdb.aliyuncs.com/?DBInstanceId=gp-xxxxxxxxx&RegionId=cn-hangzhou");
+//! assert!(request.headers[1].1.starts_with("ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=content-type;host;x-acs-action;"));
 //! assert!(!request.url.contains("namespace-password"));
 //! # Ok::<(), gpdb_edge::protocol::Error>(())
 //! ```
@@ -37,9 +39,10 @@ pub mod sign;
 pub mod timestamp;
 
 pub use credentials::Credentials;
-pub use endpoint::Endpoint;
+pub use endpoint::{Destination, Endpoint};
 pub use error::{ApiError, EnvironmentProblem, Error, InputError, InputProblem, ResponseError, ResponseProblem};
 pub use operation::CancelUploadDocumentJob;
 pub use request::{sign_request, SignedRequest};
 pub use response::{parse_response, CancelResult};
+pub use sign::SignatureVersion;
 pub use timestamp::Timestamp;

@@ -22,12 +22,13 @@ pub(crate) async fn send(call: SendCall) -> Result<CancelResult, Rejection> {
             return Err(aborted.after(attempts));
         }
         let credentials = call.credentials.resolve().await.map_err(|r| r.after(attempts))?;
+        // Every attempt is signed afresh: a new nonce and the current (corrected) time.
+        let request = sign_now(&call.operation, &credentials, &call.destination, call.version, None, None)
+            .map_err(|e| Rejection::from(e).after(attempts))?;
+        // What a server or proxy may echo back and must not reach an error message.
         let mut secrets = vec![call.operation.namespace_password.as_str(), credentials.access_key_secret.as_str()];
         secrets.extend(credentials.security_token.as_deref());
-
-        // Every attempt is signed afresh: a new nonce and the current (corrected) time.
-        let request = sign_now(&call.operation, &credentials, &call.endpoint, None, None)
-            .map_err(|e| Rejection::from(e).after(attempts))?;
+        secrets.extend(request.headers.iter().filter(|(name, _)| *name == "authorization").map(|(_, value)| value.as_str()));
         attempts += 1;
         let (rejection, raw) = match fetch_once(&glue, &request, &call.signal, call.timeout_ms, &secrets).await {
             Ok(raw) => match parse_response(raw.status, &raw.body, &secrets) {

@@ -7,8 +7,8 @@ use std::cell::{Cell, RefCell};
 use js_sys::Date;
 
 use crate::protocol::{
-    sign_request, CancelUploadDocumentJob, Credentials, Endpoint, EnvironmentProblem, Error, InputProblem, SignedRequest,
-    Timestamp,
+    sign_request, CancelUploadDocumentJob, Credentials, Destination, EnvironmentProblem, Error, InputProblem, SignatureVersion,
+    SignedRequest, Timestamp,
 };
 
 thread_local! {
@@ -75,7 +75,8 @@ thread_local! {
 pub(crate) fn sign_now(
     operation: &CancelUploadDocumentJob,
     credentials: &Credentials,
-    endpoint: &Endpoint,
+    destination: &Destination,
+    version: SignatureVersion,
     timestamp_ms: Option<f64>,
     nonce: Option<String>,
 ) -> Result<SignedRequest, Error> {
@@ -89,5 +90,5 @@ pub(crate) fn sign_now(
         Some(nonce) => nonce,
         None => new_nonce()?,
     };
-    sign_request(operation, credentials, endpoint, timestamp, &nonce)
+    sign_request(operation, credentials, destination, version, timestamp, &nonce)
 }

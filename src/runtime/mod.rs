@@ -28,7 +28,7 @@ pub fn install(glue: Glue) {
 #[wasm_bindgen(js_name = signCancelUploadDocumentJob)]
 pub fn sign_cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
     let call = options::read_sign(&options)?;
-    let request = environment::sign_now(&call.operation, &call.credentials, &call.endpoint, call.timestamp_ms, call.nonce)
+    let request = environment::sign_now(&call.operation, &call.credentials, &call.destination, call.version, call.timestamp_ms, call.nonce)
         .map_err(Rejection::from)?;
     Ok(to_js::signed_request(&js_imports::glue().map_err(Rejection::from)?, &request))
 }

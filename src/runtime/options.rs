@@ -11,7 +11,9 @@ use super::from_js::{
 };
 use super::rejection::Rejection;
 use crate::protocol::retry::{DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT};
-use crate::protocol::{CancelUploadDocumentJob, Credentials, Endpoint, Error, InputError, InputProblem};
+use crate::protocol::{
+    CancelUploadDocumentJob, Credentials, Destination, Endpoint, Error, InputError, InputProblem, SignatureVersion,
+};
 
 /// Per-attempt timeout unless the caller says otherwise.
 const DEFAULT_TIMEOUT_MS: u32 = 10_000;
@@ -19,15 +21,16 @@ const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 
 // The options of each call, joined by "," for the glue's key check.
-const SEND_KEYS: &str = "regionId,dbInstanceId,namespace,collection,namespacePassword,jobId,endpoint,credentials,signal,timeoutMs,maxRetries";
-const SIGN_KEYS: &str = "regionId,dbInstanceId,namespace,collection,namespacePassword,jobId,endpoint,credentials,signal,timeoutMs,maxRetries,timestamp,nonce";
+const SEND_KEYS: &str = "regionId,dbInstanceId,namespace,collection,namespacePassword,jobId,endpoint,proxyUrl,signatureVersion,credentials,signal,timeoutMs,maxRetries";
+const SIGN_KEYS: &str = "regionId,dbInstanceId,namespace,collection,namespacePassword,jobId,endpoint,proxyUrl,signatureVersion,credentials,signal,timeoutMs,maxRetries,timestamp,nonce";
 const SIGN_ONLY_KEYS: [&str; 2] = ["timestamp", "nonce"];
 
 /// Options of `cancelUploadDocumentJob`, read and checked.
 pub(crate) struct SendCall {
     pub(crate) operation: CancelUploadDocumentJob,
     pub(crate) credentials: CredentialsSource,
-    pub(crate) endpoint: Endpoint,
+    pub(crate) destination: Destination,
+    pub(crate) version: SignatureVersion,
     pub(crate) signal: JsValue,
     pub(crate) timeout_ms: u32,
     pub(crate) max_retries: u32,
@@ -37,7 +40,8 @@ pub(crate) struct SendCall {
 pub(crate) struct SignCall {
     pub(crate) operation: CancelUploadDocumentJob,
     pub(crate) credentials: Credentials,
-    pub(crate) endpoint: Endpoint,
+    pub(crate) destination: Destination,
+    pub(crate) version: SignatureVersion,
     pub(crate) timestamp_ms: Option<f64>,
     pub(crate) nonce: Option<String>,
 }
@@ -51,10 +55,11 @@ pub(crate) fn read_send(options: &JsValue) -> Result<SendCall, Rejection> {
         }
         return Err(unknown_option("", &key, Error::Input));
     }
-    let (operation, endpoint) = read_operation(&object)?;
+    let (operation, destination) = read_operation(&object)?;
     Ok(SendCall {
         operation,
-        endpoint,
+        destination,
+        version: read_signature_version(&object)?,
         credentials: CredentialsSource::read(get(&object, "credentials", input)?)?,
         signal: read_signal(&object)?,
         timeout_ms: read_timeout(&object)?,
@@ -67,7 +72,8 @@ pub(crate) fn read_sign(options: &JsValue) -> Result<SignCall, Rejection> {
     if let Some(key) = unknown_key(&object, SIGN_KEYS, "options", input)? {
         return Err(unknown_option("", &key, Error::Input));
     }
-    let (operation, endpoint) = read_operation(&object)?;
+    let (operation, destination) = read_operation(&object)?;
+    let version = read_signature_version(&object)?;
     let given = get(&object, "credentials", input)?;
     if given.is_function() {
         let problem = InputProblem::WrongType { expected: "a credentials object (signing is synchronous)", found: "a function" };
@@ -80,10 +86,10 @@ pub(crate) fn read_sign(options: &JsValue) -> Result<SignCall, Rejection> {
     let timestamp_ms = optional_time(&object, "timestamp", input)?;
     let nonce = optional_string(&object, "nonce", input)?;
     let (credentials, _) = read_credentials(&given)?;
-    Ok(SignCall { operation, credentials, endpoint, timestamp_ms, nonce })
+    Ok(SignCall { operation, credentials, destination, version, timestamp_ms, nonce })
 }
 
-fn read_operation(object: &Object) -> Result<(CancelUploadDocumentJob, Endpoint), Rejection> {
+fn read_operation(object: &Object) -> Result<(CancelUploadDocumentJob, Destination), Rejection> {
     let operation = CancelUploadDocumentJob {
         region_id: required_string(object, "regionId", input)?,
         db_instance_id: required_string(object, "dbInstanceId", input)?,
@@ -97,7 +103,16 @@ fn read_operation(object: &Object) -> Result<(CancelUploadDocumentJob, Endpoint)
         Some(url) => Endpoint::parse(&url)?,
         None => Endpoint::for_region(&operation.region_id)?,
     };
-    Ok((operation, endpoint))
+    let proxy = optional_string(object, "proxyUrl", input)?.map(|url| Endpoint::parse_option("proxyUrl", &url)).transpose()?;
+    Ok((operation, Destination { endpoint, proxy }))
+}
+
+fn read_signature_version(object: &Object) -> Result<SignatureVersion, Rejection> {
+    match optional_string(object, "signatureVersion", input)?.as_deref() {
+        None | Some("v3") => Ok(SignatureVersion::V3),
+        Some("v2") => Ok(SignatureVersion::V2),
+        Some(_) => Err(input("signatureVersion", InputProblem::Malformed { expected: "\"v3\" (the default) or \"v2\"" })),
+    }
 }
 
 fn read_signal(object: &Object) -> Result<JsValue, Rejection> {

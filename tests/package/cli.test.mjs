@@ -60,6 +60,23 @@ test('cancels (exit 0), then shows the API error with code, request id and recom
   assert.match(second.stderr, /\n  recommend:  https:\/\/api\.aliyun\.com\/troubleshoot\?q=UploadDocumentJob\.StatusInvalid/);
   for (const run of [first, second]) assertNoSecret(run);
   for (const record of mock.requests) assertOnTheWire(record);
+  assert.deepEqual(mock.requests.map((r) => r.signatureVersion), ['v3', 'v3'], 'V3 by default');
+});
+
+test('--signature-version v2 signs with V2; --proxy-url sends there, signed for --endpoint', async () => {
+  mock.reset();
+  const v2 = await cli(args(DEFAULTS.jobId, ['--signature-version', 'v2']));
+  assert.equal(v2.status, 0, v2.stderr);
+  mock.addJob({ jobId: 'job-proxied' });
+  mock.signedHost = 'gpdb.aliyuncs.com'; // as a proxy in front of the API would forward it
+  try {
+    const proxied = await cli([...args('job-proxied'), '--endpoint', 'https://gpdb.aliyuncs.com', '--proxy-url', mock.url]);
+    assert.equal(proxied.status, 0, proxied.stderr);
+  } finally {
+    mock.signedHost = null;
+  }
+  assert.deepEqual(mock.requests.map((r) => [r.signatureVersion, r.response.status]), [['v2', 200], ['v3', 200]]);
+  for (const record of mock.requests) assertOnTheWire({ ...record, headers: { ...record.headers, host: record.signatureVersion === 'v3' ? 'gpdb.aliyuncs.com' : record.headers.host } });
 });
 
 test('--json prints the result and the error as JSON; the password may come from a file', async () => {
@@ -99,6 +116,8 @@ test('usage errors exit 2 before anything is sent', async () => {
     [args(), /credentials is required/, { GPDB_NAMESPACE_PASSWORD: DEFAULTS.namespacePassword }],
     [[...args(), '--namespace-password-file', 'missing.txt'], /cannot read --namespace-password-file: ENOENT/, ENV],
     [[...args(), '--region-id', 'Hangzhou'], /regionId is malformed/, ENV],
+    [[...args(), '--signature-version', 'v4'], /signatureVersion is malformed.*\(--signature-version\)/, ENV],
+    [[...args(), '--proxy-url', 'ftp://proxy'], /proxyUrl is malformed.*\(--proxy-url\)/, ENV],
   ];
   for (const [argv, message, env] of cases) {
     const run = await cli(argv, env);

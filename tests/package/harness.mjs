@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 export { startMockGpdb, DEFAULTS } from '../mock-gpdb/server.mjs';
 export { runScenario, scenarioOptions, SECRETS } from './scenario.mjs';
 import { SECRETS } from './scenario.mjs';
+import { officialContentSha256, signOfficially } from '../cross-check/official-v3-signer.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(ROOT, 'node_modules/.bin');
@@ -146,7 +147,7 @@ export function assertSignedWithEnvironmentKey(mock, { result, error }, jobId) {
   assert.equal(error, undefined);
   assert.deepEqual({ ...result, requestId: 'R' }, { requestId: 'R', status: 'success', message: 'success' });
   const [record] = mock.requests.filter((r) => r.method === 'POST');
-  assert.equal(record.query.AccessKeyId, ENV_KEY.id);
+  assert.match(record.headers.authorization, new RegExp(`^ACS3-HMAC-SHA256 Credential=${ENV_KEY.id},`));
   assert.equal(record.form.JobId, jobId);
   assertOnTheWire(record, { accessKeySecret: ENV_KEY.secret, secrets: [ENV_KEY.secret, SECRETS.namespacePassword] });
 }
@@ -154,14 +155,39 @@ export function assertSignedWithEnvironmentKey(mock, { result, error }, jobId) {
 const FORM_KEYS = ['Collection', 'JobId', 'Namespace', 'NamespacePassword'];
 const QUERY_KEYS = ['AccessKeyId', 'Action', 'DBInstanceId', 'Format', 'RegionId', 'Signature', 'SignatureMethod',
   'SignatureNonce', 'SignatureVersion', 'Timestamp', 'Version'];
+const V3_SIGNED_HEADERS = ['content-type', 'host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-version'];
+const DATE_FORMAT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+/**
+ * The `Authorization` the official getAuthorization computes for a V3 request:
+ * `{ url, headers, body }` as signed or as received (`host` from the URL when absent).
+ */
+export function officialAuthorization({ url, headers, body }, { accessKeyId = 'LTAI5tMockAccessKeyId', accessKeySecret = SECRETS.accessKeySecret } = {}) {
+  const parsed = new URL(url);
+  const signed = Object.entries({ host: parsed.host, ...headers }).filter(([name]) => name === 'host' || name === 'content-type' || name.startsWith('x-acs-'));
+  return signOfficially({ method: 'POST', pathname: parsed.pathname, query: [...parsed.searchParams], headers: signed, body, accessKeyId, accessKeySecret }).authorization;
+}
 
 /** One recorded request: the official signer agrees, the split is the SDK's, no secret is in the URL. */
 export function assertOnTheWire(record, { accessKeySecret = SECRETS.accessKeySecret, secrets = Object.values(SECRETS), token } = {}) {
   assert.equal(record.method, 'POST');
-  const { Signature, ...signed } = { ...record.query, ...record.form };
-  assert.equal(Signature, OpenApiUtil.getRPCSignature(signed, 'POST', accessKeySecret), 'the official signer agrees');
-  assert.deepEqual(Object.keys(record.query).sort(), QUERY_KEYS, 'query string parameters');
-  assert.deepEqual(Object.keys(record.form).sort(), token ? [...FORM_KEYS, 'SecurityToken'].sort() : FORM_KEYS, 'form body parameters');
+  if (record.signatureVersion === 'v3') {
+    const accessKeyId = /Credential=([^,]*),/.exec(record.headers.authorization)?.[1];
+    const url = `http://${record.headers.host}${record.path}?${record.rawQuery}`;
+    assert.equal(record.headers.authorization, officialAuthorization({ url, headers: record.headers, body: record.rawBody }, { accessKeyId, accessKeySecret }),
+      'the official getAuthorization agrees');
+    assert.deepEqual(Object.keys(record.query).sort(), ['DBInstanceId', 'RegionId'], 'query string parameters');
+    assert.deepEqual(Object.keys(record.form).sort(), FORM_KEYS, 'form body parameters');
+    assert.deepEqual(record.signedHeaders, token ? [...V3_SIGNED_HEADERS, 'x-acs-security-token'].sort() : V3_SIGNED_HEADERS, 'signed headers');
+    assert.equal(record.headers['x-acs-security-token'], token);
+    assert.match(record.headers['x-acs-date'], DATE_FORMAT);
+  } else {
+    const { Signature, ...signed } = { ...record.query, ...record.form };
+    assert.equal(Signature, OpenApiUtil.getRPCSignature(signed, 'POST', accessKeySecret), 'the official signer agrees');
+    assert.deepEqual(Object.keys(record.query).sort(), QUERY_KEYS, 'query string parameters');
+    assert.deepEqual(Object.keys(record.form).sort(), token ? [...FORM_KEYS, 'SecurityToken'].sort() : FORM_KEYS, 'form body parameters');
+    assert.match(record.query.Timestamp, DATE_FORMAT);
+  }
   assert.equal(record.headers['content-type'], 'application/x-www-form-urlencoded');
   assert.equal(record.headers['x-acs-action'], 'CancelUploadDocumentJob');
   assert.equal(record.headers['x-acs-version'], '2016-05-03');
@@ -169,7 +195,6 @@ export function assertOnTheWire(record, { accessKeySecret = SECRETS.accessKeySec
   for (const secret of [...secrets, token].filter(Boolean)) {
     for (const form of [secret, encodeURIComponent(secret)]) assert.ok(!url.includes(form), 'no secret in the URL');
   }
-  assert.match(record.query.Timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 }
 
 /** Every nonce the endpoint saw is distinct. */
@@ -183,17 +208,25 @@ export function assertFreshNonces(mock) {
 export function assertScenario(report, mock, { expectedExports = ['GpdbError', 'cancelUploadDocumentJob', 'ready', 'signCancelUploadDocumentJob'] } = {}) {
   assert.deepEqual(report.exports, expectedExports);
 
-  // signCancelUploadDocumentJob with a fixed timestamp and nonce: the official signer's signature.
+  // signCancelUploadDocumentJob with a fixed timestamp and nonce: the official signers' signatures,
+  // V3 (the default) and V2.
   const signed = report.signed;
   assert.equal(signed.method, 'POST');
-  const url = new URL(signed.url);
-  const query = Object.fromEntries(url.searchParams);
-  const form = Object.fromEntries(new URLSearchParams(signed.body));
+  assert.deepEqual([...new URL(signed.url).searchParams.keys()], ['DBInstanceId', 'RegionId']);
+  assert.deepEqual(Object.keys(signed.headers).sort(), ['accept', 'authorization', 'content-type', 'x-acs-action', 'x-acs-content-sha256',
+    'x-acs-date', 'x-acs-signature-nonce', 'x-acs-version']);
+  assert.equal(signed.headers['x-acs-date'], '2016-02-23T12:46:24Z');
+  assert.equal(signed.headers['x-acs-signature-nonce'], 'fixed-nonce');
+  assert.equal(signed.headers['x-acs-content-sha256'], officialContentSha256(signed.body));
+  assert.equal(signed.headers.authorization, officialAuthorization(signed));
+
+  const v2 = report.signedV2;
+  const query = Object.fromEntries(new URL(v2.url).searchParams);
   assert.equal(query.Timestamp, '2016-02-23T12:46:24Z');
   assert.equal(query.SignatureNonce, 'fixed-nonce');
-  const { Signature, ...params } = { ...query, ...form };
+  const { Signature, ...params } = { ...query, ...Object.fromEntries(new URLSearchParams(v2.body)) };
   assert.equal(Signature, OpenApiUtil.getRPCSignature(params, 'POST', SECRETS.accessKeySecret));
-  assert.deepEqual(signed.headers, {
+  assert.deepEqual(v2.headers, {
     'content-type': 'application/x-www-form-urlencoded',
     accept: 'application/json',
     'x-acs-action': 'CancelUploadDocumentJob',
@@ -227,6 +260,7 @@ export function assertScenario(report, mock, { expectedExports = ['GpdbError', '
   const sent = mock.requests.filter((r) => r.method === 'POST');
   assert.equal(sent.length, 2, 'two requests reached the endpoint');
   assert.deepEqual(sent.map((r) => r.response.status), [200, 400]);
+  assert.deepEqual(sent.map((r) => r.signatureVersion), ['v3', 'v2'], 'the first cancel signed with V3, the second with V2');
   for (const record of sent) assertOnTheWire(record);
   assertFreshNonces(mock);
 }

@@ -1,5 +1,5 @@
 // The same scenario in every runtime (Node ESM and CJS, workerd, Chromium, Deno, Bun): cancel a
-// running job, cancel it again, and report what the library returned, as plain JSON, so the Node
+// running job (signature V3, the default), cancel it again (V2), and report what the library returned, as plain JSON, so the Node
 // test on the other side can assert it. No imports: the runtime passes the library in.
 
 export const SECRETS = {
@@ -40,11 +40,13 @@ export async function runScenario(lib, options) {
   const { cancelUploadDocumentJob, signCancelUploadDocumentJob, GpdbError, ready } = lib;
   const report = { exports: Object.keys(lib).sort() };
   await ready?.();
-  const signed = signCancelUploadDocumentJob({ ...options, timestamp: '2016-02-23T12:46:24Z', nonce: 'fixed-nonce' });
-  report.signed = signed;
+  const fixed = { ...options, timestamp: '2016-02-23T12:46:24Z', nonce: 'fixed-nonce' };
+  report.signed = signCancelUploadDocumentJob(fixed);
+  report.signedV2 = signCancelUploadDocumentJob({ ...fixed, signatureVersion: 'v2' });
   report.first = await cancelUploadDocumentJob(options);
   try {
-    report.second = await cancelUploadDocumentJob(options);
+    // The one V2 cancel of each runtime.
+    report.second = await cancelUploadDocumentJob({ ...options, signatureVersion: 'v2' });
   } catch (error) {
     report.secondError = describeError(error, GpdbError);
   }

@@ -18,8 +18,13 @@ export async function main(signal: AbortSignal): Promise<string> {
   const signed: SignedRequest = signCancelUploadDocumentJob({
     credentials: { accessKeyId: "id", accessKeySecret: "s", securityToken: "t" },
     regionId: "cn-hangzhou", dbInstanceId: "gp-1", collection: "c", namespacePassword: "p", jobId: "j",
-    timestamp: new Date(0), nonce: "n",
+    timestamp: new Date(0), nonce: "n", signatureVersion: "v2",
   });
+  const authorization: string | undefined = signCancelUploadDocumentJob({
+    regionId: "cn-hangzhou", dbInstanceId: "gp-1", collection: "c", namespacePassword: "p", jobId: "j",
+    proxyUrl: "https://console.example.com/api/gpdb",
+  }).headers.authorization;
+  void authorization;
   const init: RequestInit = { method: signed.method, headers: signed.headers, body: signed.body };
   void init;
   try {
@@ -49,6 +54,8 @@ void cancelUploadDocumentJob({ regionId: "r", dbInstanceId: "d", collection: "c"
 void cancelUploadDocumentJob({ regionId: "r", dbInstanceId: "d", collection: "c", namespacePassword: "p", jobId: "j", JobId: "j" });
 // @ts-expect-error signing is synchronous: no provider function
 signCancelUploadDocumentJob({ credentials: async () => ({ accessKeyId: "a", accessKeySecret: "b" }), regionId: "r", dbInstanceId: "d", collection: "c", namespacePassword: "p", jobId: "j" });
+// @ts-expect-error "v1" is not a signature version
+signCancelUploadDocumentJob({ regionId: "r", dbInstanceId: "d", collection: "c", namespacePassword: "p", jobId: "j", signatureVersion: "v1" });
 // @ts-expect-error "pending" is not a kind
 const wrongKind: GpdbErrorKind = "pending";
 void wrongKind;

@@ -125,6 +125,21 @@ for (const [label, url] of [
 add('endpoint: a number', set('endpoint', 443), input('InvalidType', 'endpoint'));
 add('endpoint: a URL object', set('endpoint', new URL('http://127.0.0.1:9/')), input('InvalidType', 'endpoint'));
 
+// proxyUrl: the same rules as endpoint, under its own name.
+for (const [label, url] of [['empty', ''], ['ftp: scheme', 'ftp://127.0.0.1/'], ['user:pass@', 'http://user:pass@127.0.0.1:9/'], ['query string', 'http://127.0.0.1:9/api?x=1']]) {
+  add(`proxyUrl: ${label}`, set('proxyUrl', url), input(url === '' ? 'EmptyParameter' : 'MalformedParameter', 'proxyUrl'));
+}
+add('proxyUrl: a URL object', set('proxyUrl', new URL('http://127.0.0.1:9/')), input('InvalidType', 'proxyUrl'));
+
+// signatureVersion: "v3" or "v2", spelt exactly.
+for (const version of ['V3', 'v1', 'v4', '3', 'ACS3-HMAC-SHA256', '']) {
+  add(`signatureVersion: ${JSON.stringify(version)}`, set('signatureVersion', version), input('MalformedParameter', 'signatureVersion'));
+}
+add('signatureVersion: a number', set('signatureVersion', 3), input('InvalidType', 'signatureVersion'));
+// V3 sends these in headers, which carry visible ASCII only.
+add('securityToken with a space (V3 header)', set('credentials', { accessKeyId: 'id', accessKeySecret: 's', securityToken: 'tok en' }),
+  { kind: 'credentials', code: 'MalformedParameter', field: 'credentials.securityToken' });
+
 // regionId also picks the default endpoint host, so its shape is checked even with an explicit endpoint.
 for (const region of ['CN-HANGZHOU', 'cn_hangzhou', 'cnhangzhou', 'cn--hangzhou', '-cn-hangzhou', 'cn-hangzhou-', 'cn-hangzhou.evil',
   'cn-hangzhou/x', '1n-hangzhou', 'a-b', `cn-${'a'.repeat(62)}`]) {

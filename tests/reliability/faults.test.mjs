@@ -342,7 +342,7 @@ test('crypto.getRandomValues failing: kind environment NoRandomness, not retryab
       });
     }
     // A caller's own nonce needs no randomness.
-    assert.match(lib.signCancelUploadDocumentJob(callOptions(mock, { timestamp: 0, nonce: 'n0' })).url, /SignatureNonce=n0/);
+    assert.equal(lib.signCancelUploadDocumentJob(callOptions(mock, { timestamp: 0, nonce: 'n0' })).headers['x-acs-signature-nonce'], 'n0');
     const outcome = await lib.cancelUploadDocumentJob(callOptions(mock)).catch((error) => error);
     assert.deepEqual({ kind: outcome.kind, code: outcome.code, retryable: outcome.retryable, attempts: outcome.attempts },
       { kind: 'environment', code: 'NoRandomness', retryable: false, attempts: 0 });
@@ -355,7 +355,7 @@ test('crypto.getRandomValues failing: kind environment NoRandomness, not retryab
   }]);
   assert.equal(log.posts().length, 0, 'nothing was sent');
   assert.equal(wasmMemory.buffer.byteLength, memoryBefore, 'wasm memory flat');
-  assert.match(lib.signCancelUploadDocumentJob(callOptions(mock)).url, /&SignatureNonce=[0-9a-f]{32}&/, 'randomness back, nonces back');
+  assert.match(lib.signCancelUploadDocumentJob(callOptions(mock)).headers['x-acs-signature-nonce'], /^[0-9a-f]{32}$/, 'randomness back, nonces back');
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -434,20 +434,23 @@ test('two 503s then success with maxRetries 2: resolves, three attempts each sig
   const posts = log.posts();
   assert.deepEqual(posts.map((r) => r.response.status), [503, 503, 200]);
   assert.equal(new Set(posts.map((r) => r.nonce)).size, 3, 'a fresh nonce per attempt');
-  assert.equal(new Set(posts.map((r) => r.query.Signature)).size, 3, 'a fresh signature per attempt');
+  assert.equal(new Set(posts.map((r) => r.headers.authorization)).size, 3, 'a fresh signature per attempt');
   assertRequestsOnTheWire(posts);
 });
 
-test('SignatureDoesNotMatch (wrong AccessKey secret): not retried, and the echoed string to sign is scrubbed', async () => {
-  fresh();
-  const wrongSecret = 'Wrong+Secret/Value=1';
-  extraSecrets.push(wrongSecret);
-  const outcome = await call({ credentials: { accessKeyId: ACCESS_KEY_ID, accessKeySecret: wrongSecret, securityToken: SECRETS.securityToken }, maxRetries: 2, timeoutMs: 500 });
-  const error = assertRejected(outcome,
-    { kind: 'api', code: 'SignatureDoesNotMatch', httpStatus: 400, retryable: false, attempts: 1 }, { secrets: [wrongSecret] });
-  assert.match(error.message, /server string to sign is:POST&%2F&/);
-  assertRequestsOnTheWire(log.posts(), { accessKeySecret: wrongSecret, secrets: [wrongSecret] });
-});
+for (const [signatureVersion, echo] of [['v3', /server canonical request is:"POST\\n\/\\n/], ['v2', /server string to sign is:POST&%2F&/]]) {
+  test(`SignatureDoesNotMatch (wrong AccessKey secret, ${signatureVersion}): not retried, and the echoed string to sign is scrubbed`, async () => {
+    fresh();
+    const wrongSecret = 'Wrong+Secret/Value=1';
+    extraSecrets.push(wrongSecret);
+    const credentials = { accessKeyId: ACCESS_KEY_ID, accessKeySecret: wrongSecret, securityToken: SECRETS.securityToken };
+    const outcome = await call({ credentials, signatureVersion, maxRetries: 2, timeoutMs: 500 });
+    const error = assertRejected(outcome,
+      { kind: 'api', code: 'SignatureDoesNotMatch', httpStatus: 400, retryable: false, attempts: 1 }, { secrets: [wrongSecret] });
+    assert.match(error.message, echo);
+    assertRequestsOnTheWire(log.posts(), { accessKeySecret: wrongSecret, secrets: [wrongSecret] });
+  });
+}
 
 test('403 Namespace.PasswordIncorrect (wrong password): not retried, the wrong password is not shown either', async () => {
   fresh();
@@ -498,11 +501,11 @@ test('a server clock 1 h ahead: InvalidTimeStamp.Expired, re-signed with its Dat
 
     // signCancelUploadDocumentJob without a timestamp signs the corrected time…
     const signed = clockLib.signCancelUploadDocumentJob(callOptions(mock));
-    const signedAt = Date.parse(new URL(signed.url).searchParams.get('Timestamp'));
+    const signedAt = Date.parse(signed.headers['x-acs-date']);
     assert.ok(Math.abs(signedAt - (Date.now() + HOUR_MS)) <= 2000, `signed ${new Date(signedAt).toISOString()}`);
     // …while the other module instance still signs the local time.
     const local = lib.signCancelUploadDocumentJob(callOptions(mock));
-    const localAt = Date.parse(new URL(local.url).searchParams.get('Timestamp'));
+    const localAt = Date.parse(local.headers['x-acs-date']);
     assert.ok(Math.abs(localAt - Date.now()) <= 2000, 'the main instance learnt no offset');
   } finally {
     mock.clockOffsetMs = 0;

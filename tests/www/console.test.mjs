@@ -49,8 +49,12 @@ async function until(predicate, what, timeoutMs = 10_000) {
 }
 
 /** The Worker in workerd with the local endpoint as upstream; the endpoint can be stopped and restarted on its port. */
-async function startStack({ upstream } = {}) {
-  const mockOptions = { quiet: true, accessKeys: localAccessKeys(), jobs: [] };
+// The page and the proxy tests sign for the region's endpoint (signature V3 signs the host) and
+// the Worker forwards to the local one, which checks them as that host: `signedHost`.
+const API_HOST = 'gpdb.aliyuncs.com';
+
+async function startStack({ upstream, signedHost = null } = {}) {
+  const mockOptions = { quiet: true, accessKeys: localAccessKeys(), jobs: [], signedHost };
   const stack = { mock: upstream ? null : await startMockGpdb(mockOptions) };
   const port = await freePort();
   stack.site = await startConsole(built, {
@@ -109,7 +113,7 @@ for (const mode of ['signing', 'forwarding']) {
     let document; // the page's own response
 
     before(async () => {
-      stack = await startStack();
+      stack = await startStack({ signedHost: mode === 'forwarding' ? API_HOST : null });
       page = await browser.newPage({ viewport: { width: 900, height: 700 } });
       page.on('response', (response) => {
         const seen = { path: new URL(response.url()).pathname, type: response.headers()['content-type'] };
@@ -157,7 +161,8 @@ for (const mode of ['signing', 'forwarding']) {
       assert.match(history[0], new RegExp(`${mode}.*job-ok.*cancelled · ${outcome.fields.requestId}`));
       await assertFormReady(page);
       // Signing mode signs with the Worker's long-lived key; forwarding mode with the page's STS key.
-      assert.equal(sent.query.AccessKeyId, mode === 'signing' ? DEFAULTS.accessKeyId : LOCAL_STS.accessKeyId);
+      const accessKeyId = mode === 'signing' ? DEFAULTS.accessKeyId : LOCAL_STS.accessKeyId;
+      assert.match(sent.headers.authorization, new RegExp(`^ACS3-HMAC-SHA256 Credential=${accessKeyId},`));
       assert.equal(sent.path, '/', 'the proxy path became the upstream base');
       if (mode === 'signing') {
         mkdirSync(SCREENSHOTS, { recursive: true });
@@ -280,14 +285,14 @@ describe('the forwarding proxy', () => {
   let lib;
 
   before(async () => {
-    stack = await startStack();
+    stack = await startStack({ signedHost: API_HOST });
     lib = await import(pathToFileURL(join(built.dir, 'node_modules/gpdb-edge/node.mjs')).href);
   });
   after(() => stack?.close());
 
   const proxyUrl = () => `${stack.site.url}/api/gpdb`;
-  const signed = (jobId) => lib.signCancelUploadDocumentJob({
-    ...JOB, credentials: LOCAL_STS, namespacePassword: DEFAULTS.namespacePassword, jobId, endpoint: proxyUrl(),
+  const signed = (jobId, signatureVersion = 'v3') => lib.signCancelUploadDocumentJob({
+    ...JOB, credentials: LOCAL_STS, namespacePassword: DEFAULTS.namespacePassword, jobId, proxyUrl: proxyUrl(), signatureVersion,
   });
 
   // node:http sends the path and headers exactly as given (fetch would normalise them). One
@@ -323,6 +328,7 @@ describe('the forwarding proxy', () => {
       [{ path: `/api/gpdb/..%2F..%2Fevil.example${query}`, body }, 404, 'Console.NotFound'],
       [{ path: `/api/gpdb@evil.example${query}`, body }, 404, 'Console.NotFound'],
       [{ path: `/api/gpdb?${new URLSearchParams({ Action: 'DescribeDBInstances' })}`, body }, 403, 'Proxy.ActionNotAllowed'],
+      [{ path: `/api/gpdb${query}`, body, headers: { 'x-acs-action': 'DescribeDBInstances' } }, 403, 'Proxy.ActionNotAllowed'],
     ];
     for (const [request, status, code] of cases) {
       const res = await rawRequest(request);
@@ -342,21 +348,26 @@ describe('the forwarding proxy', () => {
     assert.deepEqual(stack.mock.requests, [], 'nothing was forwarded');
   });
 
-  test('forwards the signed request byte for byte, with cookies and authorization stripped', async () => {
-    stack.mock.addJob({ jobId: 'job-wire' });
-    const { url, headers, body } = signed('job-wire');
-    const res = await fetch(url, { method: 'POST', headers: { ...headers, cookie: 'session=console-cookie', authorization: 'Bearer console-token' }, body });
-    assert.equal(res.status, 200, await res.clone().text());
-    assert.equal((await res.json()).Status, 'success');
-    const [record] = stack.mock.requests;
-    assert.equal(record.path, '/');
-    assert.equal(`?${record.rawQuery}`, url.slice(url.indexOf('?')), 'the query string, byte for byte');
-    assert.equal(record.rawBody, body, 'the body, byte for byte');
-    assertOnTheWire(record, { accessKeySecret: LOCAL_STS.accessKeySecret, secrets: [DEFAULTS.namespacePassword], token: LOCAL_STS.securityToken });
-    // An allow-list: the Workers runtime adds cf-worker (the zone's name) to every subrequest.
-    assert.deepEqual(Object.keys(record.headers).sort(),
-      ['accept', 'cf-worker', 'content-length', 'content-type', 'host', 'x-acs-action', 'x-acs-version']);
-  });
+  for (const signatureVersion of ['v3', 'v2']) {
+    test(`forwards the signed request (${signatureVersion}) byte for byte, with cookies stripped`, async () => {
+      stack.mock.reset();
+      stack.mock.addJob({ jobId: 'job-wire' });
+      const { url, headers, body } = signed('job-wire', signatureVersion);
+      const res = await fetch(url, { method: 'POST', headers: { ...headers, cookie: 'session=console-cookie' }, body });
+      assert.equal(res.status, 200, await res.clone().text());
+      assert.equal((await res.json()).Status, 'success');
+      const [record] = stack.mock.requests;
+      assert.equal(record.signatureVersion, signatureVersion);
+      assert.equal(record.path, '/');
+      assert.equal(`?${record.rawQuery}`, url.slice(url.indexOf('?')), 'the query string, byte for byte');
+      assert.equal(record.rawBody, body, 'the body, byte for byte');
+      for (const [name, value] of Object.entries(headers)) assert.equal(record.headers[name], value, `${name}, byte for byte`);
+      const received = { ...record, headers: { ...record.headers, host: API_HOST } }; // what was signed
+      assertOnTheWire(received, { accessKeySecret: LOCAL_STS.accessKeySecret, secrets: [DEFAULTS.namespacePassword], token: LOCAL_STS.securityToken });
+      // An allow-list: the Workers runtime adds cf-worker (the zone's name) to every subrequest.
+      assert.deepEqual(Object.keys(record.headers).sort(), ['cf-worker', 'content-length', 'host', ...Object.keys(headers)].sort());
+    });
+  }
 
   test('strips cookies and unknown headers from the upstream\'s answer', async () => {
     const seen = [];
@@ -370,7 +381,7 @@ describe('the forwarding proxy', () => {
     const site = await startStack({ upstream: `http://127.0.0.1:${upstream.address().port}` });
     try {
       const { url, headers, body } = lib.signCancelUploadDocumentJob({
-        ...JOB, credentials: LOCAL_STS, namespacePassword: DEFAULTS.namespacePassword, jobId: 'job-cookie', endpoint: `${site.site.url}/api/gpdb`,
+        ...JOB, credentials: LOCAL_STS, namespacePassword: DEFAULTS.namespacePassword, jobId: 'job-cookie', proxyUrl: `${site.site.url}/api/gpdb`,
       });
       const res = await fetch(url, { method: 'POST', headers: { ...headers, cookie: 'session=console-cookie' }, body });
       assert.equal(res.status, 200);

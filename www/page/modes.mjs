@@ -22,7 +22,8 @@ export async function cancelInBrowser(params, signal) {
     const result = await cancelUploadDocumentJob({
       ...params,
       credentials: stsCredentials,
-      endpoint: new URL('/api/gpdb', location.href).href,
+      // Sent to the Worker, signed for the region's endpoint, where the Worker forwards it.
+      proxyUrl: new URL('/api/gpdb', location.href).href,
       signal,
     });
     return { ok: true, requestId: result.requestId, status: result.status, message: result.message };

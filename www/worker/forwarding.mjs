@@ -1,15 +1,20 @@
 // Forwarding mode, POST /api/gpdb: the page signed the request with its own short-lived STS
-// credentials; the Worker passes it to GPDB_UPSTREAM without touching what was signed. RPC
-// signature V1 covers the parameters, not the host or the path, so only the path changes: the
-// query string and the body go on byte for byte.
+// credentials, for the API endpoint (gpdb-edge's `proxyUrl`: sent here, signed for GPDB_UPSTREAM's
+// host with path /); the Worker passes it to GPDB_UPSTREAM without touching what was signed: the
+// query string, the signature headers and the body go on byte for byte. Signature V3 signs the
+// host, so GPDB_UPSTREAM must be the endpoint the page signs for (the region's, by default).
 import { alibabaError, json } from './responses.mjs';
 import { mediaType, readBody } from './guard.mjs';
 
 const FORM = 'application/x-www-form-urlencoded'; // the API's only request body type
 // The only operation this console sends; the proxy forwards nothing else, whatever the credentials allow.
 const ACTION = 'CancelUploadDocumentJob';
-// An allow-list both ways: cookies, authorization and every other header stay on their side.
-const REQUEST_HEADERS = ['content-type', 'accept', 'x-acs-action', 'x-acs-version'];
+// An allow-list both ways: cookies and every other header stay on their side. `authorization` and
+// the x-acs-* headers are the signature V3 the page made (V2 needs only the first four).
+const REQUEST_HEADERS = [
+  'content-type', 'accept', 'x-acs-action', 'x-acs-version', 'authorization', 'x-acs-date', 'x-acs-signature-nonce',
+  'x-acs-content-sha256', 'x-acs-security-token',
+];
 const RESPONSE_HEADERS = ['content-type', 'date', 'x-acs-request-id', 'retry-after', 'x-acs-retry-after'];
 const MAX_BODY_BYTES = 16 * 1024; // the form body is five short fields
 const UPSTREAM_TIMEOUT_MS = 30_000;
@@ -39,7 +44,8 @@ export async function forwardToGpdb(request, env) {
   // The raw query string: re-serialising the parameters could change bytes the signature covers.
   const at = request.url.indexOf('?');
   const query = at === -1 ? '' : request.url.slice(at);
-  if (new URLSearchParams(query).get('Action') !== ACTION) {
+  // V2 names the action in the signed query, V3 in the signed x-acs-action header.
+  if ((new URLSearchParams(query).get('Action') ?? request.headers.get('x-acs-action')) !== ACTION) {
     return alibabaError(403, 'Proxy.ActionNotAllowed', `The proxy forwards ${ACTION} only.`);
   }
   const body = await readBody(request, MAX_BODY_BYTES);

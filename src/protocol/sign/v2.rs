@@ -13,28 +13,9 @@ use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
-use super::encode::{percent_encode, percent_encode_bytes};
-use super::redact::masked;
-
-/// Each pair as `(key, "enc(key)=enc(value)")`, in the order given: a request's query string and
-/// form body are these joined, and a canonical query these sorted, so each pair is encoded once.
-pub fn encode_each<'a>(pairs: &[(&'a str, &str)]) -> Vec<(&'a str, String)> {
-    let encode = |(key, value): &(&'a str, &str)| {
-        let mut text = Vec::with_capacity(key.len() + 1 + value.len());
-        percent_encode_bytes(&mut text, key.as_bytes());
-        text.push(b'=');
-        percent_encode_bytes(&mut text, value.as_bytes());
-        // Encoded bytes are ASCII.
-        (*key, String::from_utf8(text).unwrap_or_default())
-    };
-    pairs.iter().map(encode).collect()
-}
-
-/// Encoded pairs joined by `&`.
-pub fn join<S: AsRef<str>>(encoded: &[(&str, S)]) -> String {
-    let texts: Vec<&str> = encoded.iter().map(|(_, text)| text.as_ref()).collect();
-    texts.join("&")
-}
+use super::{encode_each, join};
+use crate::protocol::encode::percent_encode;
+use crate::protocol::redact::masked;
 
 /// Stage 1: the sorted, encoded `k=v&k=v` string over all parameters except `Signature`.
 /// `Debug` masks the secret parameters' values.
