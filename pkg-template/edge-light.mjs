@@ -10,7 +10,6 @@ import { GpdbError } from './glue.mjs';
 
 let loading;
 let loaded = false;
-const sign = glue.signer(wasm);
 
 /** Instantiates the wasm; resolves once `signCancelUploadDocumentJob` may be called. */
 export function ready() {
@@ -38,7 +37,7 @@ export function signCancelUploadDocumentJob(options) {
     throw new GpdbError('signCancelUploadDocumentJob needs the WebAssembly loaded: `await ready()` first',
       { kind: 'input', code: 'NotReady', retryable: false, attempts: 0 });
   }
-  return sign(options);
+  return wasm.signCancelUploadDocumentJob(options);
 }
 
 export { GpdbError };
