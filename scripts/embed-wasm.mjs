@@ -10,7 +10,9 @@ const wasm = readFileSync(input);
 const packed = brotliCompressSync(wasm, {
   params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: wasm.length },
 });
+// process.getBuiltinModule (Node 20.16+, Bun) first: in esbuild's ESM output `require` throws.
 writeFileSync(output, `'use strict';
 // gpdb_edge_bg.wasm (${wasm.length} bytes), brotli and base64: a module, so that bundlers carry it.
-module.exports = require('zlib').brotliDecompressSync(Buffer.from('${packed.toString('base64')}', 'base64'));
+const zlib = process.getBuiltinModule?.('zlib') ?? require('zlib');
+module.exports = zlib.brotliDecompressSync(Buffer.from('${packed.toString('base64')}', 'base64'));
 `);
