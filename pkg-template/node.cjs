@@ -3,6 +3,9 @@
 const wasm = require('./gpdb_edge_node.cjs');
 const glue = require('./glue.cjs');
 
+// The bytes come from a module, not from a file beside this one: a bundled server (webpack,
+// Turbopack, esbuild, Rollup) carries modules, not files read at run time.
+wasm.initSync({ module: require('./gpdb_edge_bg_wasm.cjs') });
 wasm.install(glue);
 
 module.exports = {

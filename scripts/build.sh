@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the npm package in dist/: compile once, wasm-opt once, wasm-bindgen once per target,
+# Builds the npm package in dist/: compile once, wasm-opt once, wasm-bindgen once (web target),
 # then assemble dist/ from pkg-template/ and pack it. Prints the sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,7 +7,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 out=target/pkg
 rm -rf "$out" dist target/gpdb-edge-*.tgz
-mkdir -p "$out/web" "$out/node" dist
+mkdir -p "$out/web" dist
 
 # 1. Compile once. Panic locations name source files: strip the build machine's directories
 # (the crate sources, the registry cache and the toolchain's library path) so the module holds
@@ -21,10 +21,16 @@ rustc_commit="$(rustc -vV | sed -n 's/^commit-hash: //p')"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$remap --cfg sha2_backend_soft=\"compact\"" cargo build --release --target wasm32-unknown-unknown --quiet
 # 2. wasm-opt once (npm binaryen; Debian's binaryen 108 produces modules that fail to instantiate).
 node_modules/.bin/wasm-opt -Oz target/wasm32-unknown-unknown/release/gpdb_edge.wasm -o "$out/gpdb_edge.wasm"
-# 3. wasm-bindgen once per target; the _bg.wasm is the same for both.
+# 3. wasm-bindgen once, web target: every entry instantiates through its init or initSync.
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$out/web" "$out/gpdb_edge.wasm"
-wasm-bindgen --target nodejs --no-typescript --remove-name-section --remove-producers-section --out-dir "$out/node" "$out/gpdb_edge.wasm"
-cmp -s "$out/web/gpdb_edge_bg.wasm" "$out/node/gpdb_edge_bg.wasm" || { echo "build: the targets' wasm differ" >&2; exit 1; }
+# Every entry passes init its wasm; the glue's own default, `new URL('gpdb_edge_bg.wasm',
+# import.meta.url)`, only made Turbopack add a second copy of the wasm to each edge function.
+node -e '
+  const fs = require("fs"), file = process.argv[1], text = fs.readFileSync(file, "utf8");
+  const url = "new URL(\x27gpdb_edge_bg.wasm\x27, import.meta.url)";
+  if (text.split(url).length !== 2) throw new Error(`build: wasm-bindgen glue without exactly one ${url}`);
+  fs.writeFileSync(file, text.replace(url, "(() => { throw new Error(\x27gpdb-edge: each entry passes init its wasm\x27); })()"));
+' "$out/web/gpdb_edge.js"
 
 # 4. Assemble dist/.
 cp -R pkg-template/. dist/
@@ -32,8 +38,11 @@ cp "$out/web/gpdb_edge_bg.wasm" dist/gpdb_edge_bg.wasm
 # wasm-bindgen's JS without its comments and whitespace (names kept): a third of its size.
 minify=(node_modules/.bin/esbuild --minify-whitespace --minify-syntax --log-level=warning)
 "${minify[@]}" "$out/web/gpdb_edge.js" --format=esm --outfile=dist/gpdb_edge_web.mjs
-mv "$out/node/gpdb_edge.js" "$out/node/gpdb_edge.cjs" # CommonJS: say so to esbuild, under our "type": "module"
-"${minify[@]}" "$out/node/gpdb_edge.cjs" --format=cjs --outfile=dist/gpdb_edge_node.cjs
+# The same glue as CommonJS, for node.cjs.
+"${minify[@]}" "$out/web/gpdb_edge.js" --format=cjs --outfile=dist/gpdb_edge_node.cjs
+# The Node entry's wasm, as a module: bundlers of Node servers (webpack, Turbopack, esbuild, Rollup)
+# carry modules into their output but not a file read at run time (README, "Platforms").
+node scripts/embed-wasm.mjs dist/gpdb_edge_bg.wasm dist/gpdb_edge_bg_wasm.cjs
 cp src/runtime/glue.mjs dist/glue.mjs
 node_modules/.bin/esbuild src/runtime/glue.mjs --format=cjs --log-level=warning --outfile=dist/glue.cjs
 cp dist/index.d.ts dist/index.d.cts
