@@ -32,12 +32,30 @@ export async function cancelUploadDocumentJob(options) {
   return wasm.cancelUploadDocumentJob(options);
 }
 
-export function signCancelUploadDocumentJob(options) {
+export async function getUploadDocumentJob(options) {
+  await ready();
+  return wasm.getUploadDocumentJob(options);
+}
+
+export async function waitForUploadDocumentJob(options) {
+  await ready();
+  return glue.waitForUploadDocumentJob(wasm.getUploadDocumentJob, options);
+}
+
+function loadedFor(name) {
   if (!loaded) {
-    throw new GpdbError('signCancelUploadDocumentJob needs the WebAssembly loaded: `await ready()` first',
+    throw new GpdbError(`${name} needs the WebAssembly loaded: \`await ready()\` first`,
       { kind: 'input', code: 'NotReady', retryable: false, attempts: 0 });
   }
-  return wasm.signCancelUploadDocumentJob(options);
+  return wasm[name];
+}
+
+export function signCancelUploadDocumentJob(options) {
+  return loadedFor('signCancelUploadDocumentJob')(options);
+}
+
+export function signGetUploadDocumentJob(options) {
+  return loadedFor('signGetUploadDocumentJob')(options);
 }
 
 export { GpdbError };

@@ -118,12 +118,83 @@ export interface SignCancelUploadDocumentJobOptions extends CancelUploadDocument
 
 /** A successful cancel. */
 export interface CancelUploadDocumentJobResult {
-  /** `RequestId`. */
+  /** `RequestId` (of the GetUploadDocumentJob that showed the job cancelled, with `alreadyCancelled`). */
   requestId: string;
   /** Always `"success"`: `Status: "fail"` rejects with a {@link GpdbError} of kind `"api"`. */
   status: "success";
   /** `Message`. */
   message: string;
+  /**
+   * `true` when an attempt's answer was lost (a timeout or a broken connection) after the server
+   * had cancelled the job, a retry was told `UploadDocumentJob.StatusInvalid`, and
+   * GetUploadDocumentJob showed the job `Cancelling` or `Cancelled`. Absent otherwise. A first
+   * attempt told `StatusInvalid` rejects as usual.
+   */
+  alreadyCancelled?: true;
+}
+
+/** Options of {@link getUploadDocumentJob}: the same as the cancel's. */
+export type GetUploadDocumentJobOptions = CancelUploadDocumentJobOptions;
+/** Options of {@link signGetUploadDocumentJob}: the same as the cancel's. */
+export type SignGetUploadDocumentJobOptions = SignCancelUploadDocumentJobOptions;
+
+/** `Job.Status` of GetUploadDocumentJob. */
+export type UploadDocumentJobStatus = "Pending" | "Start" | "Running" | "Success" | "Failed" | "Cancelling" | "Cancelled";
+
+/**
+ * GetUploadDocumentJob's answer, its names in camelCase. Every field the API leaves out is left
+ * out here too. Source: the official SDK's `GetUploadDocumentJobResponseBody` models.
+ */
+export interface UploadDocumentJobState {
+  /** `RequestId`. */
+  requestId: string;
+  job: {
+    /** `Id`: the job id. */
+    id?: string;
+    /** `Status`. */
+    status?: UploadDocumentJobStatus;
+    /** `Completed`. */
+    completed?: boolean;
+    /** `Progress`, percent. */
+    progress?: number;
+    /** `Error`: why the job failed. */
+    error?: string;
+    /** `ErrorCode`. */
+    errorCode?: string;
+    /** `CreateTime`, as the API writes it, e.g. `"2024-01-08 16:52:04.864664"` (no time zone). */
+    createTime?: string;
+    /** `UpdateTime`, likewise. */
+    updateTime?: string;
+  };
+  /** `ChunkResult`: the chunking's output files (URLs valid for 2 hours), once there are some. */
+  chunkResult?: {
+    /** `ChunkFileUrl`: JSON lines, one chunk with its metadata a line. */
+    chunkFileUrl?: string;
+    /** `PlainChunkFileUrl`: plain text, one chunk a line. */
+    plainChunkFileUrl?: string;
+    /** `DocumentLoaderResultFileUrl`: the document loader's markdown (newer API versions). */
+    documentLoaderResultFileUrl?: string;
+  };
+  /** `Usage`: what the embedding used, once there is something. */
+  usage?: {
+    /** `EmbeddingEntries`. */
+    embeddingEntries?: number;
+    /** `EmbeddingTokens`. */
+    embeddingTokens?: number;
+  };
+}
+
+/** Options of {@link waitForUploadDocumentJob}. */
+export interface WaitForUploadDocumentJobOptions extends GetUploadDocumentJobOptions {
+  /** The statuses to wait for. Default `["Success", "Failed", "Cancelled"]`: those a job stays in. */
+  until?: UploadDocumentJobStatus[];
+  /** Between two polls, in milliseconds (1 to 2147483647). Default 2000. */
+  pollIntervalMs?: number;
+  /**
+   * How long to wait in all, in milliseconds (1 to 2147483647). Default 300000 (5 minutes).
+   * Rejects with kind `"timeout"`, code `"WaitTimeout"` and `lastStatus`.
+   */
+  maxWaitMs?: number;
 }
 
 /** A signed request, ready for `fetch(url, { method, headers, body })`; `fetch` adds `host`. */
@@ -187,7 +258,7 @@ export declare class GpdbError extends Error {
    * `"EmptyParameter"`, `"InvalidCharacter"`, `"ParameterTooLong"`, `"MalformedParameter"`,
    * `"InvalidType"`, `"UnknownOption"`, `"CredentialsProviderFailed"`, `"NetworkError"`,
    * `"Timeout"`, `"Aborted"`, `"MalformedResponse"`, `"ResponseTooLarge"`, `"NotReady"`,
-   * `"NoRandomness"`, `"NotInstalled"`.
+   * `"NoRandomness"`, `"NotInstalled"`, `"WaitTimeout"`.
    */
   readonly code: string;
   /** Whether sending the same request again may succeed. */
@@ -204,6 +275,8 @@ export declare class GpdbError extends Error {
   readonly recommend?: string;
   /** The HTTP status, for `"api"` and `"response"` errors. */
   readonly httpStatus?: number;
+  /** The job's status at the last poll, for a `"WaitTimeout"`. */
+  readonly lastStatus?: UploadDocumentJobStatus;
   /** The original JS error or abort reason, where there was one. */
   readonly cause?: unknown;
 }
@@ -220,6 +293,22 @@ export declare function cancelUploadDocumentJob(options: CancelUploadDocumentJob
  * `cancelUploadDocumentJob` call) must have loaded the WebAssembly first.
  */
 export declare function signCancelUploadDocumentJob(options: SignCancelUploadDocumentJobOptions): SignedRequest;
+
+/**
+ * Signs and sends GetUploadDocumentJob: the job's status, progress, times, error, chunk files and
+ * usage. Rejects with a {@link GpdbError} only.
+ */
+export declare function getUploadDocumentJob(options: GetUploadDocumentJobOptions): Promise<UploadDocumentJobState>;
+
+/**
+ * Polls GetUploadDocumentJob every `pollIntervalMs` until the job's status is one of `until`, and
+ * resolves the last state. Rejects with kind `"timeout"` (code `"WaitTimeout"`, `lastStatus`)
+ * after `maxWaitMs`; `signal` aborts it at once, during a poll or between two.
+ */
+export declare function waitForUploadDocumentJob(options: WaitForUploadDocumentJobOptions): Promise<UploadDocumentJobState>;
+
+/** Builds the signed GetUploadDocumentJob request without sending it, as {@link signCancelUploadDocumentJob}. */
+export declare function signGetUploadDocumentJob(options: SignGetUploadDocumentJobOptions): SignedRequest;
 
 /**
  * Resolves when the WebAssembly is loaded. Browsers load it on first use; every other runtime

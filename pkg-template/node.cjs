@@ -10,7 +10,10 @@ wasm.install(glue);
 
 module.exports = {
   cancelUploadDocumentJob: wasm.cancelUploadDocumentJob,
+  getUploadDocumentJob: wasm.getUploadDocumentJob,
+  waitForUploadDocumentJob: (options) => glue.waitForUploadDocumentJob(wasm.getUploadDocumentJob, options),
   signCancelUploadDocumentJob: wasm.signCancelUploadDocumentJob,
+  signGetUploadDocumentJob: wasm.signGetUploadDocumentJob,
   GpdbError: glue.GpdbError,
   ready: () => Promise.resolve(),
 };

@@ -2,4 +2,7 @@
 // process share one wasm instance, one credentials cache and one clock offset.
 import node from './node.cjs';
 
-export const { cancelUploadDocumentJob, signCancelUploadDocumentJob, GpdbError, ready } = node;
+export const {
+  cancelUploadDocumentJob, getUploadDocumentJob, waitForUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob,
+  GpdbError, ready,
+} = node;

@@ -2,12 +2,15 @@
 // imported (compiled at deploy time) and instantiated synchronously.
 import module from './gpdb_edge_bg.wasm';
 // Named imports, so that bundlers drop the loader that fetches the wasm by URL.
-import { cancelUploadDocumentJob, initSync, install, signCancelUploadDocumentJob } from './gpdb_edge_web.mjs';
+import {
+  cancelUploadDocumentJob, getUploadDocumentJob, initSync, install, signCancelUploadDocumentJob, signGetUploadDocumentJob,
+} from './gpdb_edge_web.mjs';
 import * as glue from './glue.mjs';
 
 initSync({ module });
 install(glue);
 
-export { cancelUploadDocumentJob, signCancelUploadDocumentJob };
+export { cancelUploadDocumentJob, getUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob };
+export const waitForUploadDocumentJob = (options) => glue.waitForUploadDocumentJob(getUploadDocumentJob, options);
 export { GpdbError } from './glue.mjs';
 export const ready = () => Promise.resolve();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the npm package in dist/: compile once, wasm-opt once, wasm-bindgen once (web target),
+# Builds the npm package in dist/: compile once, wasm-bindgen once (web target), wasm-opt once,
 # then assemble dist/ from pkg-template/ and pack it. Prints the sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,10 +19,12 @@ for index in "$cargo_home"/registry/src/*/; do remap="$remap --remap-path-prefix
 rustc_commit="$(rustc -vV | sed -n 's/^commit-hash: //p')"
 [ -n "$rustc_commit" ] && remap="$remap --remap-path-prefix=/rustc/$rustc_commit/library/="
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$remap --cfg sha2_backend_soft=\"compact\"" cargo build --release --target wasm32-unknown-unknown --quiet
-# 2. wasm-opt once (npm binaryen; Debian's binaryen 108 produces modules that fail to instantiate).
-node_modules/.bin/wasm-opt -Oz target/wasm32-unknown-unknown/release/gpdb_edge.wasm -o "$out/gpdb_edge.wasm"
-# 3. wasm-bindgen once, web target: every entry instantiates through its init or initSync.
-wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$out/web" "$out/gpdb_edge.wasm"
+# 2. wasm-bindgen once, web target: every entry instantiates through its init or initSync.
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$out/web" target/wasm32-unknown-unknown/release/gpdb_edge.wasm
+# 3. wasm-opt once, on wasm-bindgen's output, so that its shims are optimised too (0.6 KB gzip
+# less than before it). npm's binaryen: Debian's binaryen 108 produces modules that fail to
+# instantiate.
+node_modules/.bin/wasm-opt -Oz "$out/web/gpdb_edge_bg.wasm" -o "$out/web/gpdb_edge_bg.wasm"
 # Every entry passes init its wasm; the glue's own default, `new URL('gpdb_edge_bg.wasm',
 # import.meta.url)`, only made Turbopack add a second copy of the wasm to each edge function.
 node -e '

@@ -17,8 +17,11 @@ use gpdb_edge::protocol::encode::percent_encode;
 use gpdb_edge::protocol::sign::v2::{CanonicalQuery, Signature, StringToSign};
 use gpdb_edge::protocol::sign::v3;
 use gpdb_edge::protocol::{
-    sign_request, CancelUploadDocumentJob, Credentials, Destination, Endpoint, SignatureVersion, Timestamp,
+    Action,
+    sign_request, UploadDocumentJob, Credentials, Destination, Endpoint, SignatureVersion, Timestamp,
 };
+
+const CANCEL: Action = Action::CancelUploadDocumentJob;
 
 const ARBITRARY_SETS: usize = 1_500;
 const FULL_REQUESTS: usize = 500;
@@ -191,7 +194,7 @@ fn signed_requests_verify_with_the_official_signer() {
     let mut cases = Vec::new();
     let mut requests = Vec::new();
     for i in 0..FULL_REQUESTS {
-        let op = CancelUploadDocumentJob {
+        let op = UploadDocumentJob {
             db_instance_id: text(&mut rng),
             region_id: regions[i % regions.len()].to_owned(),
             namespace: if i % 3 == 0 { None } else { Some(text(&mut rng)) },
@@ -204,7 +207,7 @@ fn signed_requests_verify_with_the_official_signer() {
         let endpoint = Endpoint::for_region(&op.region_id).unwrap();
         let timestamp = Timestamp::from_unix_millis(1_700_000_000_000 + rng.below(1 << 40) as i64).unwrap();
         let nonce = format!("{:016x}{:016x}", rng.next(), rng.next());
-        let request = sign_request(&op, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, timestamp, &nonce).unwrap();
+        let request = sign_request(CANCEL, &op, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, timestamp, &nonce).unwrap();
 
         // Read the request back as the server does: query string plus form body.
         let (_, query) = request.url.split_once('?').unwrap();
@@ -265,7 +268,7 @@ fn v3_requests_agree_with_the_official_get_authorization() {
     let mut ours = Vec::new();
     let mut input = String::new();
     for i in 0..V3_REQUESTS {
-        let op = CancelUploadDocumentJob {
+        let op = UploadDocumentJob {
             db_instance_id: text(&mut rng),
             region_id: regions[i % regions.len()].to_owned(),
             namespace: if i % 3 == 0 { None } else { Some(text(&mut rng)) },
@@ -282,7 +285,7 @@ fn v3_requests_agree_with_the_official_get_authorization() {
         let timestamp = Timestamp::from_unix_millis(1_700_000_000_000 + rng.below(1 << 40) as i64).unwrap();
         let nonce = format!("{:016x}{:016x}", rng.next(), rng.next());
         let destination = Destination::direct(endpoint.clone());
-        let request = sign_request(&op, &credentials, &destination, SignatureVersion::V3, timestamp, &nonce).unwrap();
+        let request = sign_request(CANCEL, &op, &credentials, &destination, SignatureVersion::V3, timestamp, &nonce).unwrap();
 
         // Read the request back as a server does: the query off the URL, the headers, the body.
         let (_, query) = request.url.split_once('?').unwrap();

@@ -1,6 +1,6 @@
 //! Status + body → result or typed error, for every case the API, a gateway or a proxy produces.
 
-use gpdb_edge::protocol::{parse_response, ApiError, CancelResult, Error, ResponseProblem};
+use gpdb_edge::protocol::{parse_job_state, parse_response, ApiError, CancelResult, Error, Job, ResponseProblem, Usage};
 use proptest::prelude::*;
 
 const PASSWORD: &str = "pass word/1";
@@ -32,8 +32,7 @@ fn success() {
         CancelResult {
             request_id: "ABB39CC3-4488-4857-905D-2E4A051D0521".into(),
             status: "success".into(),
-            message: "success".into(),
-        }
+            message: "success".into(), already_cancelled: false }
     );
 }
 
@@ -136,4 +135,50 @@ proptest! {
     fn never_panics_on_json_like_text(status in 100u16..600, body in r#"[\{\}\[\]":,\\ a-zA-Z0-9.eE+\-]{0,200}"#) {
         let _ = parse_response(status, body.as_bytes(), &[PASSWORD]);
     }
+}
+
+// GetUploadDocumentJob, with the official model's fields (tests/cross-check/GET-UPLOAD-DOCUMENT-JOB-NOTES.md).
+#[test]
+fn a_job_state_keeps_every_field_the_api_sent() {
+    let body = br#"{"RequestId":"R","Status":"success","Message":"success","Job":{"Id":"j1","Status":"Success","Completed":true,"Progress":100,"Error":"","ErrorCode":"","CreateTime":"2024-01-08 16:52:04.864664","UpdateTime":"2024-01-08 16:53:04.864664"},"ChunkResult":{"ChunkFileUrl":"https://x/c.jsonl","PlainChunkFileUrl":"https://x/c.txt"},"Usage":{"EmbeddingEntries":10,"EmbeddingTokens":475}}"#;
+    let state = parse_job_state(200, body, &[]).unwrap();
+    assert_eq!(state.request_id, "R");
+    assert_eq!(
+        state.job,
+        Job {
+            id: Some("j1".into()),
+            status: Some("Success".into()),
+            completed: Some(true),
+            progress: Some(100),
+            error: Some(String::new()),
+            error_code: Some(String::new()),
+            create_time: Some("2024-01-08 16:52:04.864664".into()),
+            update_time: Some("2024-01-08 16:53:04.864664".into()),
+        }
+    );
+    let chunks = state.chunk_result.unwrap();
+    assert_eq!(chunks.chunk_file_url.as_deref(), Some("https://x/c.jsonl"));
+    assert_eq!(chunks.plain_chunk_file_url.as_deref(), Some("https://x/c.txt"));
+    assert_eq!(chunks.document_loader_result_file_url, None);
+    assert_eq!(state.usage, Some(Usage { embedding_entries: Some(10), embedding_tokens: Some(475) }));
+}
+
+#[test]
+fn absent_job_fields_stay_absent() {
+    // No Status of the call either: an answer that carries a job is a success.
+    let state = parse_job_state(200, br#"{"RequestId":"R","Job":{"Id":"j","Status":"Running","Progress":"20","Completed":null}}"#, &[]).unwrap();
+    assert_eq!(state.job, Job { id: Some("j".into()), status: Some("Running".into()), progress: Some(20), ..Job::default() });
+    assert_eq!((state.chunk_result, state.usage), (None, None));
+}
+
+#[test]
+fn a_job_state_answer_without_a_job_or_with_an_error_is_an_error() {
+    let error = parse_job_state(200, br#"{"RequestId":"R","Status":"success","Message":"success"}"#, &[]).unwrap_err();
+    assert_eq!(error.code(), "MalformedResponse");
+    assert!(error.to_string().contains("no Job"), "{error}");
+    let error = parse_job_state(404, br#"{"RequestId":"R","Code":"UploadDocumentJob.NotFound","Message":"not found"}"#, &[]).unwrap_err();
+    assert_eq!((error.kind(), error.code()), ("api", "UploadDocumentJob.NotFound"));
+    let error = parse_job_state(200, br#"{"RequestId":"R","Status":"fail","Message":"m","Job":{}}"#, &[]).unwrap_err();
+    assert_eq!((error.kind(), error.code()), ("api", "OperationFailed"));
+    assert!(parse_job_state(200, b"<html>", &[]).is_err());
 }

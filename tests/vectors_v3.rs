@@ -6,9 +6,12 @@
 
 use gpdb_edge::protocol::sign::v3::{hex_sha256, CanonicalRequest, Signature, StringToSign};
 use gpdb_edge::protocol::{
-    sign_request, CancelUploadDocumentJob, Credentials, Destination, Endpoint, Error,
+    Action,
+    sign_request, UploadDocumentJob, Credentials, Destination, Endpoint, Error,
     SignatureVersion, Timestamp,
 };
+
+const CANCEL: Action = Action::CancelUploadDocumentJob;
 
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -59,8 +62,8 @@ fn alibabas_known_answer_stage_by_stage() {
     );
 }
 
-fn op() -> CancelUploadDocumentJob {
-    CancelUploadDocumentJob {
+fn op() -> UploadDocumentJob {
+    UploadDocumentJob {
         db_instance_id: "gp-bp1234567890".into(),
         region_id: "cn-hangzhou".into(),
         namespace: None,
@@ -78,8 +81,7 @@ fn at() -> Timestamp {
 fn a_v3_request_has_the_official_shape() {
     let credentials = Credentials::new("LTAI-id", "secret", Some("sts-token".into()));
     let destination = Destination::direct(Endpoint::for_region("cn-hangzhou").unwrap());
-    let request = sign_request(
-        &op(),
+    let request = sign_request(CANCEL, &op(),
         &credentials,
         &destination,
         SignatureVersion::V3,
@@ -137,8 +139,7 @@ fn behind_a_proxy_the_request_goes_to_the_proxy_signed_for_the_api_host() {
     let credentials = Credentials::new("id", "secret", None);
     let endpoint = Endpoint::for_region("cn-beijing").unwrap();
     let proxy = Endpoint::parse_option("proxyUrl", "https://console.example.com/api/gpdb").unwrap();
-    let direct = sign_request(
-        &op(),
+    let direct = sign_request(CANCEL, &op(),
         &credentials,
         &Destination::direct(endpoint.clone()),
         SignatureVersion::V3,
@@ -146,8 +147,7 @@ fn behind_a_proxy_the_request_goes_to_the_proxy_signed_for_the_api_host() {
         "n",
     )
     .unwrap();
-    let proxied = sign_request(
-        &op(),
+    let proxied = sign_request(CANCEL, &op(),
         &credentials,
         &Destination {
             endpoint,
@@ -187,8 +187,7 @@ fn the_host_header_leaves_out_default_ports() {
 fn header_values_must_be_visible_ascii_with_v3_only() {
     let destination = Destination::direct(Endpoint::for_region("cn-hangzhou").unwrap());
     let with_token = Credentials::new("id", "secret", Some("tök en".into()));
-    let error = sign_request(
-        &op(),
+    let error = sign_request(CANCEL, &op(),
         &with_token,
         &destination,
         SignatureVersion::V3,
@@ -201,8 +200,7 @@ fn header_values_must_be_visible_ascii_with_v3_only() {
         "{error:?}"
     );
     assert!(!error.to_string().contains("tök"), "{error}");
-    let error = sign_request(
-        &op(),
+    let error = sign_request(CANCEL, &op(),
         &Credentials::new("id", "s", None),
         &destination,
         SignatureVersion::V3,
@@ -215,8 +213,7 @@ fn header_values_must_be_visible_ascii_with_v3_only() {
         "{error:?}"
     );
     // V2 sends them percent-encoded in the body and URL.
-    assert!(sign_request(
-        &op(),
+    assert!(sign_request(CANCEL, &op(),
         &with_token,
         &destination,
         SignatureVersion::V2,

@@ -6,7 +6,8 @@
 use std::cell::OnceCell;
 
 use gpdb_edge::protocol::{
-    sign_request, CancelUploadDocumentJob, Credentials, Destination, Endpoint, SignatureVersion, Timestamp,
+    Action,
+    sign_request, UploadDocumentJob, Credentials, Destination, Endpoint, SignatureVersion, Timestamp,
 };
 use gpdb_edge::runtime::Glue;
 use gpdb_edge::runtime::{cancel_upload_document_job, install, sign_cancel_upload_document_job};
@@ -16,6 +17,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::Headers;
+
+const CANCEL: Action = Action::CancelUploadDocumentJob;
 
 // The real glue module, loaded as an ES module from its source text. A
 // `#[wasm_bindgen(module = "/src/runtime/glue.mjs")]` import would work in Node.js, but the
@@ -94,7 +97,7 @@ async fn signing_v2_with_a_fixed_time_and_nonce_gives_the_official_request() {
 async fn signing_v3_through_js_gives_the_core_s_request() {
     install_glue().await;
     let signed = sign_at("2016-02-23T12:46:24Z", "nonce-1", "v3");
-    let operation = CancelUploadDocumentJob {
+    let operation = UploadDocumentJob {
         db_instance_id: "gp-xxxxxxxxx".into(),
         region_id: "cn-hangzhou".into(),
         namespace: None,
@@ -105,7 +108,7 @@ async fn signing_v3_through_js_gives_the_core_s_request() {
     let destination = Destination::direct(Endpoint::parse(ENDPOINT).unwrap());
     let at = Timestamp::from_unix_millis(1_456_231_584_000).unwrap();
     let credentials = Credentials::new("testid", "testsecret", None);
-    let core = sign_request(&operation, &credentials, &destination, SignatureVersion::V3, at, "nonce-1").unwrap();
+    let core = sign_request(CANCEL, &operation, &credentials, &destination, SignatureVersion::V3, at, "nonce-1").unwrap();
     assert_eq!(string(&signed, "url"), core.url);
     assert_eq!(string(&signed, "body"), core.body);
     let headers = get(&signed, "headers");

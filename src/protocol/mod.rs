@@ -1,10 +1,12 @@
-//! The pure CancelUploadDocumentJob protocol: signing stages, validation, endpoints and
-//! response parsing. Deterministic: time and nonce are inputs.
+//! The pure protocol of CancelUploadDocumentJob and GetUploadDocumentJob: signing stages,
+//! validation, endpoints and response parsing. Deterministic: time and nonce are inputs.
 //!
 //! ```
-//! use gpdb_edge::protocol::{sign_request, CancelUploadDocumentJob, Credentials, Destination, Endpoint, SignatureVersion, Timestamp};
+//! use gpdb_edge::protocol::{
+//!     sign_request, Action, Credentials, Destination, Endpoint, SignatureVersion, Timestamp, UploadDocumentJob,
+//! };
 //!
-//! let op = CancelUploadDocumentJob {
+//! let op = UploadDocumentJob {
 //!     db_instance_id: "gp-xxxxxxxxx".into(),
 //!     region_id: "cn-hangzhou".into(),
 //!     namespace: None, // "public"
@@ -16,7 +18,8 @@
 //! let destination = Destination::direct(Endpoint::for_region(&op.region_id)?);
 //! let timestamp = Timestamp::from_unix_millis(1_456_231_584_000)?;
 //! let nonce = "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf";
-//! let request = sign_request(&op, &credentials, &destination, SignatureVersion::V3, timestamp, nonce)?;
+//! let action = Action::CancelUploadDocumentJob;
+//! let request = sign_request(action, &op, &credentials, &destination, SignatureVersion::V3, timestamp, nonce)?;
 //! assert_eq!(request.method, "POST");
 //! assert_eq!(request.url, "https://gpdb.aliyuncs.com/?DBInstanceId=gp-xxxxxxxxx&RegionId=cn-hangzhou");
 //! assert!(request.headers[1].1.starts_with("ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=content-type;host;x-acs-action;"));
@@ -41,8 +44,8 @@ pub mod timestamp;
 pub use credentials::Credentials;
 pub use endpoint::{Destination, Endpoint};
 pub use error::{ApiError, EnvironmentProblem, Error, InputError, InputProblem, ResponseError, ResponseProblem};
-pub use operation::CancelUploadDocumentJob;
+pub use operation::{Action, UploadDocumentJob};
 pub use request::{sign_request, SignedRequest};
-pub use response::{parse_response, CancelResult};
+pub use response::{parse_job_state, parse_response, CancelResult, ChunkResult, Job, UploadDocumentJobState, Usage};
 pub use sign::SignatureVersion;
 pub use timestamp::Timestamp;

@@ -1,9 +1,12 @@
-//! The CancelUploadDocumentJob parameters, their validation and their query/body split.
+//! The operations this library sends, their parameters, validation and query/body split: the one
+//! place that knows them. Another operation on an upload document job is a variant of [`Action`].
 //!
-//! Source: CancelUploadDocumentJob API reference (gpdb 2016-05-03), help.aliyun.com/zh/analyticdb-for-postgresql/developer-reference/api-gpdb-2016-05-03-canceluploaddocumentjob;
-//! the split is the official SDK's `cancelUploadDocumentJobWithOptions` (`@alicloud/gpdb20160503`):
+//! Sources: the CancelUploadDocumentJob and GetUploadDocumentJob API references (gpdb 2016-05-03),
+//! help.aliyun.com/zh/analyticdb-for-postgresql/developer-reference/api-gpdb-2016-05-03-canceluploaddocumentjob;
+//! the split is the official SDK's `cancelUploadDocumentJobWithOptions` and
+//! `getUploadDocumentJobWithOptions` (`@alicloud/gpdb20160503`, tests/cross-check/GET-UPLOAD-DOCUMENT-JOB-NOTES.md):
 //! `DBInstanceId` and `RegionId` in the query, `Collection`, `JobId`, `Namespace` and
-//! `NamespacePassword` in the `application/x-www-form-urlencoded` body.
+//! `NamespacePassword` in the `application/x-www-form-urlencoded` body, for both.
 
 
 use std::fmt;
@@ -11,8 +14,24 @@ use std::fmt;
 use super::endpoint::validate_region_id;
 use super::error::{Error, InputProblem};
 
-/// `Action`.
-pub const ACTION: &str = "CancelUploadDocumentJob";
+/// An operation on one upload document job: its `Action`. Each takes [`UploadDocumentJob`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Action {
+    /// `CancelUploadDocumentJob`: answers `{RequestId, Status, Message}`.
+    CancelUploadDocumentJob,
+    /// `GetUploadDocumentJob`: answers the job's state (`response::UploadDocumentJobState`).
+    GetUploadDocumentJob,
+}
+
+impl Action {
+    /// The `Action` parameter (V2) or `x-acs-action` header (V3).
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::CancelUploadDocumentJob => "CancelUploadDocumentJob",
+            Action::GetUploadDocumentJob => "GetUploadDocumentJob",
+        }
+    }
+}
 /// `Version`.
 pub const VERSION: &str = "2016-05-03";
 /// The namespace used when none is given.
@@ -22,9 +41,9 @@ pub const MAX_VALUE_BYTES: usize = 4096;
 /// STS tokens are longer than ordinary values.
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
 
-/// The request parameters of CancelUploadDocumentJob.
+/// The request parameters of each [`Action`].
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct CancelUploadDocumentJob {
+pub struct UploadDocumentJob {
     /// `DBInstanceId`, e.g. `gp-xxxxxxxxx`. Query string.
     pub db_instance_id: String,
     /// `RegionId`, e.g. `cn-hangzhou`. Query string.
@@ -39,7 +58,7 @@ pub struct CancelUploadDocumentJob {
     pub job_id: String,
 }
 
-impl CancelUploadDocumentJob {
+impl UploadDocumentJob {
     /// Checks every parameter; the first problem found is returned, naming its field.
     pub fn validate(&self) -> Result<(), Error> {
         check_text("regionId", &self.region_id)?;
@@ -74,9 +93,9 @@ impl CancelUploadDocumentJob {
     }
 }
 
-impl fmt::Debug for CancelUploadDocumentJob {
+impl fmt::Debug for UploadDocumentJob {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CancelUploadDocumentJob")
+        f.debug_struct("UploadDocumentJob")
             .field("db_instance_id", &self.db_instance_id)
             .field("region_id", &self.region_id)
             .field("namespace", &self.namespace())

@@ -5,7 +5,7 @@ use std::fmt;
 use super::credentials::Credentials;
 use super::endpoint::Destination;
 use super::error::{Error, InputProblem};
-use super::operation::{check_text_up_to, CancelUploadDocumentJob, ACTION, VERSION};
+use super::operation::{check_text_up_to, Action, UploadDocumentJob, VERSION};
 use super::redact::{masked, MASK};
 use super::sign::{encode_each, join, v2, v3, SignatureVersion};
 use super::timestamp::Timestamp;
@@ -20,7 +20,7 @@ const MAX_NONCE_BYTES: usize = 128;
 /// The headers of every request, besides the signature's.
 const CONTENT_TYPE: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
 const ACCEPT: (&str, &str) = ("accept", "application/json");
-const ACTION_HEADERS: [(&str, &str); 2] = [("x-acs-action", ACTION), ("x-acs-version", VERSION)];
+const VERSION_HEADER: (&str, &str) = ("x-acs-version", VERSION);
 
 /// A signed request, ready to send.
 #[derive(Clone, PartialEq, Eq)]
@@ -43,7 +43,8 @@ pub struct SignedRequest {
 ///
 /// The secret, the security token and the namespace password never reach the URL.
 pub fn sign_request(
-    operation: &CancelUploadDocumentJob,
+    action: Action,
+    operation: &UploadDocumentJob,
     credentials: &Credentials,
     destination: &Destination,
     version: SignatureVersion,
@@ -55,15 +56,16 @@ pub fn sign_request(
     check_text_up_to("nonce", nonce, MAX_NONCE_BYTES)?;
     let timestamp = timestamp.to_string();
     Ok(match version {
-        SignatureVersion::V3 => sign_v3(operation, credentials, destination, &timestamp, nonce)?,
-        SignatureVersion::V2 => sign_v2(operation, credentials, destination, &timestamp, nonce),
+        SignatureVersion::V3 => sign_v3(action, operation, credentials, destination, &timestamp, nonce)?,
+        SignatureVersion::V2 => sign_v2(action, operation, credentials, destination, &timestamp, nonce),
     })
 }
 
 /// V3: the operation's query and body as they are; the date, nonce, body hash and token in
 /// signed `x-acs-*` headers; the signature in `authorization`.
 fn sign_v3(
-    operation: &CancelUploadDocumentJob,
+    action: Action,
+    operation: &UploadDocumentJob,
     credentials: &Credentials,
     destination: &Destination,
     timestamp: &str,
@@ -87,8 +89,8 @@ fn sign_v3(
     let content_sha256 = v3::hex_sha256(body.as_bytes());
     let mut headers: Vec<(&'static str, &str)> = vec![
         CONTENT_TYPE,
-        ACTION_HEADERS[0],
-        ACTION_HEADERS[1],
+        ("x-acs-action", action.name()),
+        VERSION_HEADER,
         ("x-acs-content-sha256", content_sha256.as_str()),
         ("x-acs-date", timestamp),
         ("x-acs-signature-nonce", nonce),
@@ -114,7 +116,8 @@ fn sign_v3(
 /// V2: the common parameters in the query string, the token in the form body, the signature in
 /// the `Signature` parameter.
 fn sign_v2(
-    operation: &CancelUploadDocumentJob,
+    action: Action,
+    operation: &UploadDocumentJob,
     credentials: &Credentials,
     destination: &Destination,
     timestamp: &str,
@@ -125,7 +128,7 @@ fn sign_v2(
     // Source: help.aliyun.com/document_detail/28839.html ("Common parameters").
     let query = [
         ("AccessKeyId", credentials.access_key_id.as_str()),
-        ("Action", ACTION),
+        ("Action", action.name()),
         db_instance_id,
         ("Format", "JSON"),
         region_id,
@@ -150,7 +153,7 @@ fn sign_v2(
         join(&query),
         join(&encode_each(&[("Signature", signature.as_str())]))
     );
-    let headers = [CONTENT_TYPE, ACCEPT, ACTION_HEADERS[0], ACTION_HEADERS[1]];
+    let headers = [CONTENT_TYPE, ACCEPT, ("x-acs-action", action.name()), VERSION_HEADER];
     SignedRequest {
         method: METHOD,
         url,

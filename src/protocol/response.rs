@@ -1,9 +1,11 @@
 //! From an HTTP status and body to a typed result.
 //!
-//! Source: CancelUploadDocumentJob API reference (response `{RequestId, Message, Status}`,
-//! `Status` is `success` or `fail`) and Alibaba Cloud's common error body
-//! `{RequestId, HostId, Code, Message, Recommend}` (help.aliyun.com/document_detail/28839.html).
-
+//! Sources: the CancelUploadDocumentJob API reference (response `{RequestId, Message, Status}`,
+//! `Status` is `success` or `fail`); the official SDK's `GetUploadDocumentJobResponseBody` and its
+//! `Job`, `ChunkResult` and `Usage` models (aliyun/alibabacloud-typescript-sdk,
+//! `gpdb-20160503/src/models/GetUploadDocumentJobResponseBody*.ts`, cross-checked with the Java and
+//! C# SDKs: tests/cross-check/GET-UPLOAD-DOCUMENT-JOB-NOTES.md); and Alibaba Cloud's common error
+//! body `{RequestId, HostId, Code, Message, Recommend}` (help.aliyun.com/document_detail/28839.html).
 
 use super::error::{ApiError, Error, ResponseError, ResponseProblem};
 use super::json::{parse_object, Value};
@@ -23,13 +25,143 @@ pub struct CancelResult {
     pub status: String,
     /// `Message`.
     pub message: String,
+    /// The cancel was applied by an earlier attempt of the same call, whose answer was lost:
+    /// GetUploadDocumentJob showed the job `Cancelling` or `Cancelled` (the runtime sets this).
+    pub already_cancelled: bool,
 }
 
-/// Interprets an answer. `secrets` (password, AccessKey secret, token) are scrubbed from every
-/// text that ends up in an error, since servers and proxies echo requests.
+/// A GetUploadDocumentJob answer. Every field the API may leave out is an `Option`: absent stays
+/// absent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadDocumentJobState {
+    /// `RequestId`.
+    pub request_id: String,
+    /// `Job`.
+    pub job: Job,
+    /// `ChunkResult`: the chunking's output files, once there are some.
+    pub chunk_result: Option<ChunkResult>,
+    /// `Usage`: what the embedding used, once there is something.
+    pub usage: Option<Usage>,
+}
+
+/// `Job` of a GetUploadDocumentJob answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Job {
+    /// `Id`.
+    pub id: Option<String>,
+    /// `Status`: `Pending`, `Start`, `Running`, `Success`, `Failed`, `Cancelling` or `Cancelled`.
+    pub status: Option<String>,
+    /// `Completed`.
+    pub completed: Option<bool>,
+    /// `Progress`, percent.
+    pub progress: Option<u64>,
+    /// `Error`: why the job failed.
+    pub error: Option<String>,
+    /// `ErrorCode` (newer API versions).
+    pub error_code: Option<String>,
+    /// `CreateTime`, as the API writes it (`2024-01-08 16:52:04.864664`, no time zone).
+    pub create_time: Option<String>,
+    /// `UpdateTime`, likewise.
+    pub update_time: Option<String>,
+}
+
+/// `ChunkResult` of a GetUploadDocumentJob answer: URLs valid for 2 hours.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChunkResult {
+    /// `ChunkFileUrl`: JSON lines, one chunk with its metadata a line.
+    pub chunk_file_url: Option<String>,
+    /// `PlainChunkFileUrl`: plain text, one chunk a line.
+    pub plain_chunk_file_url: Option<String>,
+    /// `DocumentLoaderResultFileUrl` (newer API versions): the loader's markdown.
+    pub document_loader_result_file_url: Option<String>,
+}
+
+/// `Usage` of a GetUploadDocumentJob answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// `EmbeddingEntries`.
+    pub embedding_entries: Option<u64>,
+    /// `EmbeddingTokens`.
+    pub embedding_tokens: Option<u64>,
+}
+
+/// Interprets a CancelUploadDocumentJob answer. `secrets` (password, AccessKey secret, token,
+/// signature) are scrubbed from every text that ends up in an error, since servers and proxies
+/// echo requests.
 ///
 /// Never panics, whatever the bytes.
 pub fn parse_response(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<CancelResult, Error> {
+    let members = read_answer(http_status, body, secrets)?;
+    Ok(CancelResult {
+        request_id: text(&members, "RequestId").unwrap_or_default(),
+        status: "success".to_owned(),
+        message: text(&members, "Message").unwrap_or_default(),
+        already_cancelled: false,
+    })
+}
+
+/// Interprets a GetUploadDocumentJob answer, as [`parse_response`] does; a success must hold a
+/// `Job` object.
+pub fn parse_job_state(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<UploadDocumentJobState, Error> {
+    let members = read_answer(http_status, body, secrets)?;
+    let Some(job) = object(&members, "Job") else {
+        let excerpt = excerpt(body, secrets);
+        return Err(Error::Response(ResponseError { http_status, problem: ResponseProblem::MissingField("Job"), excerpt }));
+    };
+    Ok(UploadDocumentJobState {
+        request_id: text(&members, "RequestId").unwrap_or_default(),
+        job: Job {
+            id: text(job, "Id"),
+            status: text(job, "Status"),
+            completed: members_of(job, "Completed").and_then(|v| match v {
+                Value::Bool(b) => Some(*b),
+                _ => None,
+            }),
+            progress: whole_number(job, "Progress"),
+            error: text(job, "Error"),
+            error_code: text(job, "ErrorCode"),
+            create_time: text(job, "CreateTime"),
+            update_time: text(job, "UpdateTime"),
+        },
+        chunk_result: object(&members, "ChunkResult").map(|chunks| ChunkResult {
+            chunk_file_url: text(chunks, "ChunkFileUrl"),
+            plain_chunk_file_url: text(chunks, "PlainChunkFileUrl"),
+            document_loader_result_file_url: text(chunks, "DocumentLoaderResultFileUrl"),
+        }),
+        usage: object(&members, "Usage").map(|usage| Usage {
+            embedding_entries: whole_number(usage, "EmbeddingEntries"),
+            embedding_tokens: whole_number(usage, "EmbeddingTokens"),
+        }),
+    })
+}
+
+fn members_of<'a>(members: &'a [(String, Value)], name: &str) -> Option<&'a Value> {
+    members.iter().find_map(|(key, value)| (key == name).then_some(value))
+}
+
+// A string member, or a number's source text.
+fn text(members: &[(String, Value)], name: &str) -> Option<String> {
+    match members_of(members, name)? {
+        Value::String(text) | Value::Number(text) => Some(text.clone()),
+        _ => None,
+    }
+}
+
+fn object<'a>(members: &'a [(String, Value)], name: &str) -> Option<&'a [(String, Value)]> {
+    match members_of(members, name)? {
+        Value::Object(members) => Some(members),
+        _ => None,
+    }
+}
+
+// A number (or numeric string) that is a whole number; anything else counts as absent.
+fn whole_number(members: &[(String, Value)], name: &str) -> Option<u64> {
+    text(members, name)?.parse().ok()
+}
+
+/// The checks every answer gets: a JSON object, not an error body, not `Status: "fail"`, with a
+/// `RequestId`. Returns its members.
+fn read_answer(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<Vec<(String, Value)>, Error> {
     let response_error = |problem| {
         Error::Response(ResponseError { http_status, problem, excerpt: excerpt(body, secrets) })
     };
@@ -68,19 +200,18 @@ pub fn parse_response(http_status: u16, body: &[u8], secrets: &[&str]) -> Result
         });
     }
     match (field(&["Status", "status"]), code) {
-        (Some("success"), _) => match request_id {
-            Some(request_id) => Ok(CancelResult {
-                request_id: request_id.to_owned(),
-                status: "success".to_owned(),
-                message: message.to_owned(),
-            }),
-            None => Err(response_error(ResponseProblem::MissingField("RequestId"))),
-        },
-        (Some("fail"), code) => Err(api_error(code.unwrap_or(OPERATION_FAILED))),
-        (None, Some(code)) => Err(api_error(code)),
-        (None, None) => Err(response_error(ResponseProblem::MissingField("Status"))),
-        (Some(_), _) => Err(response_error(ResponseProblem::UnknownStatus)),
+        (Some("success"), _) => {}
+        (Some("fail"), code) => return Err(api_error(code.unwrap_or(OPERATION_FAILED))),
+        (None, Some(code)) => return Err(api_error(code)),
+        // An answer that carries a job needs no Status of its own.
+        (None, None) if object(&members, "Job").is_some() => {}
+        (None, None) => return Err(response_error(ResponseProblem::MissingField("Status"))),
+        (Some(_), _) => return Err(response_error(ResponseProblem::UnknownStatus)),
     }
+    if request_id.is_none() {
+        return Err(response_error(ResponseProblem::MissingField("RequestId")));
+    }
+    Ok(members)
 }
 
 /// The start of `body` as text: control characters and runs of whitespace become one space,

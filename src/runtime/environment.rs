@@ -7,7 +7,7 @@ use std::cell::{Cell, RefCell};
 use js_sys::Date;
 
 use crate::protocol::{
-    sign_request, CancelUploadDocumentJob, Credentials, Destination, EnvironmentProblem, Error, InputProblem, SignatureVersion,
+    sign_request, Action, UploadDocumentJob, Credentials, Destination, EnvironmentProblem, Error, InputProblem, SignatureVersion,
     SignedRequest, Timestamp,
 };
 
@@ -73,7 +73,8 @@ thread_local! {
 
 /// Signs at `timestamp_ms` (else the corrected clock) with `nonce` (else a fresh one).
 pub(crate) fn sign_now(
-    operation: &CancelUploadDocumentJob,
+    action: Action,
+    operation: &UploadDocumentJob,
     credentials: &Credentials,
     destination: &Destination,
     version: SignatureVersion,
@@ -90,5 +91,5 @@ pub(crate) fn sign_now(
         Some(nonce) => nonce,
         None => new_nonce()?,
     };
-    sign_request(operation, credentials, destination, version, timestamp, &nonce)
+    sign_request(action, operation, credentials, destination, version, timestamp, &nonce)
 }

@@ -129,3 +129,38 @@ export async function readBody(response, limit) {
   }
   return body;
 }
+
+// waitForUploadDocumentJob: GetUploadDocumentJob every `pollIntervalMs` until the job's status is
+// one of `until`. A loop of timers, so it lives here; each poll is the wasm's getUploadDocumentJob
+// (signed afresh, retried, aborted by `signal`). Resolves the last state.
+const JOB_STATUSES = ['Pending', 'Start', 'Running', 'Success', 'Failed', 'Cancelling', 'Cancelled'];
+const MAX_MS = 2_147_483_647;
+const inputError = (field, message) =>
+  new GpdbError(`${field} ${message}`, { kind: 'input', code: 'MalformedParameter', retryable: false, attempts: 0, field });
+
+export async function waitForUploadDocumentJob(getUploadDocumentJob, options) {
+  // Anything but a plain object is the wasm reader's to refuse, with its usual error.
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return getUploadDocumentJob(options);
+  const { until = ['Success', 'Failed', 'Cancelled'], pollIntervalMs = 2_000, maxWaitMs = 300_000, ...getOptions } = options;
+  if (!Array.isArray(until) || until.length === 0 || !until.every((status) => JOB_STATUSES.includes(status))) {
+    throw inputError('until', `is malformed: expected an array of job statuses: ${JOB_STATUSES.join(', ')}`);
+  }
+  for (const [field, ms] of [['pollIntervalMs', pollIntervalMs], ['maxWaitMs', maxWaitMs]]) {
+    if (typeof ms !== 'number' || !(ms >= 1 && ms <= MAX_MS)) throw inputError(field, 'is malformed: expected a number of milliseconds from 1 to 2147483647');
+  }
+  const started = Date.now();
+  for (let polls = 1; ; polls++) {
+    const state = await getUploadDocumentJob(getOptions);
+    const status = state.job.status;
+    if (until.includes(status)) return state;
+    if (Date.now() - started + pollIntervalMs > maxWaitMs) {
+      throw new GpdbError(`the job did not reach ${until.join(', ')} within ${maxWaitMs} ms (last status: ${status ?? 'none'})`,
+        { kind: 'timeout', code: 'WaitTimeout', retryable: false, attempts: polls, lastStatus: status });
+    }
+    try {
+      await sleep(pollIntervalMs, getOptions.signal);
+    } catch (reason) {
+      throw new GpdbError('the request was aborted', { kind: 'aborted', code: 'Aborted', retryable: false, attempts: polls }, reason);
+    }
+  }
+}

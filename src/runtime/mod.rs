@@ -7,15 +7,17 @@ mod credentials;
 mod environment;
 mod fetch;
 mod from_js;
+mod jobs;
 mod js_imports;
 mod options;
 mod rejection;
 mod to_js;
 
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 pub use js_imports::Glue;
-use rejection::Rejection;
+use crate::protocol::Action;
 
 /// Hands the JS half of the runtime layer (`glue.mjs`) to the wasm. Each entry file calls it
 /// once, right after instantiating the module.
@@ -24,19 +26,26 @@ pub fn install(glue: Glue) {
     js_imports::install(glue);
 }
 
-/// Builds the signed request without sending it: `{ method, url, headers, body }`.
+/// Builds the signed CancelUploadDocumentJob request without sending it: `{ method, url, headers, body }`.
 #[wasm_bindgen(js_name = signCancelUploadDocumentJob)]
 pub fn sign_cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
-    let call = options::read_sign(&options)?;
-    let request = environment::sign_now(&call.operation, &call.credentials, &call.destination, call.version, call.timestamp_ms, call.nonce)
-        .map_err(Rejection::from)?;
-    Ok(to_js::signed_request(&js_imports::glue().map_err(Rejection::from)?, &request))
+    jobs::sign(Action::CancelUploadDocumentJob, &options)
 }
 
-/// Signs and sends CancelUploadDocumentJob; resolves `{ requestId, status, message }`.
+/// Builds the signed GetUploadDocumentJob request without sending it.
+#[wasm_bindgen(js_name = signGetUploadDocumentJob)]
+pub fn sign_get_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
+    jobs::sign(Action::GetUploadDocumentJob, &options)
+}
+
+/// Signs and sends CancelUploadDocumentJob; resolves `{ requestId, status, message, alreadyCancelled? }`.
 #[wasm_bindgen(js_name = cancelUploadDocumentJob)]
-pub async fn cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
-    let call = options::read_send(&options)?;
-    Ok(to_js::cancel_result(attempts::send(call).await?))
+pub fn cancel_upload_document_job(options: JsValue) -> Promise {
+    jobs::run(jobs::Call::Cancel, options)
 }
 
+/// Signs and sends GetUploadDocumentJob; resolves the job's state.
+#[wasm_bindgen(js_name = getUploadDocumentJob)]
+pub fn get_upload_document_job(options: JsValue) -> Promise {
+    jobs::run(jobs::Call::Get, options)
+}

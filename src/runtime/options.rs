@@ -12,7 +12,7 @@ use super::from_js::{
 use super::rejection::Rejection;
 use crate::protocol::retry::{DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT};
 use crate::protocol::{
-    CancelUploadDocumentJob, Credentials, Destination, Endpoint, Error, InputError, InputProblem, SignatureVersion,
+    UploadDocumentJob, Credentials, Destination, Endpoint, Error, InputError, InputProblem, SignatureVersion,
 };
 
 /// Per-attempt timeout unless the caller says otherwise.
@@ -25,9 +25,9 @@ const SEND_KEYS: &str = "regionId,dbInstanceId,namespace,collection,namespacePas
 const SIGN_KEYS: &str = "regionId,dbInstanceId,namespace,collection,namespacePassword,jobId,endpoint,proxyUrl,signatureVersion,credentials,signal,timeoutMs,maxRetries,timestamp,nonce";
 const SIGN_ONLY_KEYS: [&str; 2] = ["timestamp", "nonce"];
 
-/// Options of `cancelUploadDocumentJob`, read and checked.
+/// Options of `cancelUploadDocumentJob` and `getUploadDocumentJob`, read and checked.
 pub(crate) struct SendCall {
-    pub(crate) operation: CancelUploadDocumentJob,
+    pub(crate) operation: UploadDocumentJob,
     pub(crate) credentials: CredentialsSource,
     pub(crate) destination: Destination,
     pub(crate) version: SignatureVersion,
@@ -36,9 +36,9 @@ pub(crate) struct SendCall {
     pub(crate) max_retries: u32,
 }
 
-/// Options of `signCancelUploadDocumentJob`, read and checked.
+/// Options of `signCancelUploadDocumentJob` and `signGetUploadDocumentJob`, read and checked.
 pub(crate) struct SignCall {
-    pub(crate) operation: CancelUploadDocumentJob,
+    pub(crate) operation: UploadDocumentJob,
     pub(crate) credentials: Credentials,
     pub(crate) destination: Destination,
     pub(crate) version: SignatureVersion,
@@ -50,7 +50,7 @@ pub(crate) fn read_send(options: &JsValue) -> Result<SendCall, Rejection> {
     let object = plain_object(options, "options", "an options object", input)?;
     if let Some(key) = unknown_key(&object, SEND_KEYS, "options", input)? {
         if SIGN_ONLY_KEYS.contains(&key.as_str()) {
-            let expected = "no timestamp or nonce here: every attempt is signed afresh (they are options of signCancelUploadDocumentJob)";
+            let expected = "no timestamp or nonce here: every attempt is signed afresh (they are options of signCancelUploadDocumentJob and signGetUploadDocumentJob)";
             return Err(Error::Input(InputError { field: key.into(), problem: InputProblem::Malformed { expected } }).into());
         }
         return Err(unknown_option("", &key, Error::Input));
@@ -89,8 +89,8 @@ pub(crate) fn read_sign(options: &JsValue) -> Result<SignCall, Rejection> {
     Ok(SignCall { operation, credentials, destination, version, timestamp_ms, nonce })
 }
 
-fn read_operation(object: &Object) -> Result<(CancelUploadDocumentJob, Destination), Rejection> {
-    let operation = CancelUploadDocumentJob {
+fn read_operation(object: &Object) -> Result<(UploadDocumentJob, Destination), Rejection> {
+    let operation = UploadDocumentJob {
         region_id: required_string(object, "regionId", input)?,
         db_instance_id: required_string(object, "dbInstanceId", input)?,
         namespace: optional_string(object, "namespace", input)?,

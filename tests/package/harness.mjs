@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 export { startMockGpdb, DEFAULTS } from '../mock-gpdb/server.mjs';
 export { runScenario, scenarioOptions, SECRETS } from './scenario.mjs';
 import { SECRETS } from './scenario.mjs';
+import { DEFAULTS as MOCK_DEFAULTS } from '../mock-gpdb/server.mjs';
+const DEFAULT_JOB_ID = MOCK_DEFAULTS.jobId;
 import { officialContentSha256, signOfficially } from '../cross-check/official-v3-signer.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -189,7 +191,8 @@ export function assertOnTheWire(record, { accessKeySecret = SECRETS.accessKeySec
     assert.match(record.query.Timestamp, DATE_FORMAT);
   }
   assert.equal(record.headers['content-type'], 'application/x-www-form-urlencoded');
-  assert.equal(record.headers['x-acs-action'], 'CancelUploadDocumentJob');
+  assert.ok(['CancelUploadDocumentJob', 'GetUploadDocumentJob'].includes(record.action), record.action);
+  assert.equal(record.headers['x-acs-action'], record.action);
   assert.equal(record.headers['x-acs-version'], '2016-05-03');
   const url = `${record.path}?${record.rawQuery}`;
   for (const secret of [...secrets, token].filter(Boolean)) {
@@ -205,7 +208,10 @@ export function assertFreshNonces(mock) {
 }
 
 /** The report of scenario.mjs, checked against what the endpoint recorded. */
-export function assertScenario(report, mock, { expectedExports = ['GpdbError', 'cancelUploadDocumentJob', 'ready', 'signCancelUploadDocumentJob'] } = {}) {
+export const EXPORTS = ['GpdbError', 'cancelUploadDocumentJob', 'getUploadDocumentJob', 'ready', 'signCancelUploadDocumentJob',
+  'signGetUploadDocumentJob', 'waitForUploadDocumentJob'];
+
+export function assertScenario(report, mock, { expectedExports = EXPORTS } = {}) {
   assert.deepEqual(report.exports, expectedExports);
 
   // signCancelUploadDocumentJob with a fixed timestamp and nonce: the official signers' signatures,
@@ -251,6 +257,16 @@ export function assertScenario(report, mock, { expectedExports = ['GpdbError', '
   assert.match(e.recommend, /^https:\/\/api\.aliyun\.com\/troubleshoot\?q=UploadDocumentJob\.StatusInvalid/);
   assert.match(e.message, /UploadDocumentJob\.StatusInvalid: .*has already been cancelled/);
 
+  // GetUploadDocumentJob: the cancelled job, in the API's names in camelCase; nothing invented.
+  assert.match(report.state.requestId, /^[0-9A-F-]{36}$/);
+  assert.equal(report.state.job.id, DEFAULT_JOB_ID);
+  assert.equal(report.state.job.status, 'Cancelling');
+  assert.equal(typeof report.state.job.progress, 'number');
+  assert.equal(typeof report.state.job.completed, 'boolean');
+  assert.match(report.state.job.createTime, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+  assert.equal(report.state.chunkResult, undefined, 'no chunks for a cancelled job');
+  assert.equal(report.state.usage, undefined);
+
   // A PascalCase option is refused before anything is sent.
   assert.equal(report.inputError.isGpdbError, true);
   assert.equal(report.inputError.kind, 'input');
@@ -258,9 +274,10 @@ export function assertScenario(report, mock, { expectedExports = ['GpdbError', '
   assert.match(report.inputError.message, /did you mean dbInstanceId/);
 
   const sent = mock.requests.filter((r) => r.method === 'POST');
-  assert.equal(sent.length, 2, 'two requests reached the endpoint');
-  assert.deepEqual(sent.map((r) => r.response.status), [200, 400]);
-  assert.deepEqual(sent.map((r) => r.signatureVersion), ['v3', 'v2'], 'the first cancel signed with V3, the second with V2');
+  assert.equal(sent.length, 3, 'three requests reached the endpoint');
+  assert.deepEqual(sent.map((r) => r.response.status), [200, 400, 200]);
+  assert.deepEqual(sent.map((r) => r.action), ['CancelUploadDocumentJob', 'CancelUploadDocumentJob', 'GetUploadDocumentJob']);
+  assert.deepEqual(sent.map((r) => r.signatureVersion), ['v3', 'v2', 'v3'], 'the first cancel signed with V3, the second with V2');
   for (const record of sent) assertOnTheWire(record);
   assertFreshNonces(mock);
 }

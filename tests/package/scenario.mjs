@@ -37,7 +37,7 @@ function describeError(error, GpdbError) {
 }
 
 export async function runScenario(lib, options) {
-  const { cancelUploadDocumentJob, signCancelUploadDocumentJob, GpdbError, ready } = lib;
+  const { cancelUploadDocumentJob, getUploadDocumentJob, signCancelUploadDocumentJob, GpdbError, ready } = lib;
   const report = { exports: Object.keys(lib).sort() };
   await ready?.();
   const fixed = { ...options, timestamp: '2016-02-23T12:46:24Z', nonce: 'fixed-nonce' };
@@ -50,6 +50,8 @@ export async function runScenario(lib, options) {
   } catch (error) {
     report.secondError = describeError(error, GpdbError);
   }
+  // The job's state after the cancel: the endpoint shows it Cancelling.
+  report.state = await getUploadDocumentJob(options);
   try {
     await cancelUploadDocumentJob({ ...options, DBInstanceId: 'gp-x' });
   } catch (error) {

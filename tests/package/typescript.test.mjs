@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { BIN, scratchProject } from './harness.mjs';
 
 const USAGE = `
-import { cancelUploadDocumentJob, signCancelUploadDocumentJob, GpdbError, ready } from "gpdb-edge";
+import { cancelUploadDocumentJob, getUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob, waitForUploadDocumentJob, GpdbError, ready } from "gpdb-edge";
+import type { UploadDocumentJobState, UploadDocumentJobStatus } from "gpdb-edge";
 import type { CancelUploadDocumentJobResult, Credentials, GpdbErrorKind, SignedRequest } from "gpdb-edge";
 
 export async function main(signal: AbortSignal): Promise<string> {
@@ -34,6 +35,17 @@ export async function main(signal: AbortSignal): Promise<string> {
       timeoutMs: 1000, maxRetries: 0,
     });
     const status: "success" = result.status;
+    const already: true | undefined = result.alreadyCancelled;
+    void already;
+    const state: UploadDocumentJobState = await waitForUploadDocumentJob({
+      regionId: "cn-hangzhou", dbInstanceId: "gp-1", collection: "c", namespacePassword: "p", jobId: "j",
+      until: ["Cancelled"], pollIntervalMs: 500, maxWaitMs: 10_000, signal,
+    });
+    const jobStatus: UploadDocumentJobStatus | undefined = (await getUploadDocumentJob({
+      regionId: "cn-hangzhou", dbInstanceId: "gp-1", collection: "c", namespacePassword: "p", jobId: "j",
+    })).job.status;
+    const tokens: number | undefined = state.usage?.embeddingTokens;
+    void [jobStatus, tokens, signGetUploadDocumentJob];
     return result.requestId + status + result.message;
   } catch (error) {
     if (error instanceof GpdbError) {
@@ -56,6 +68,8 @@ void cancelUploadDocumentJob({ regionId: "r", dbInstanceId: "d", collection: "c"
 signCancelUploadDocumentJob({ credentials: async () => ({ accessKeyId: "a", accessKeySecret: "b" }), regionId: "r", dbInstanceId: "d", collection: "c", namespacePassword: "p", jobId: "j" });
 // @ts-expect-error "v1" is not a signature version
 signCancelUploadDocumentJob({ regionId: "r", dbInstanceId: "d", collection: "c", namespacePassword: "p", jobId: "j", signatureVersion: "v1" });
+// @ts-expect-error "Done" is not a job status
+void waitForUploadDocumentJob({ regionId: "r", dbInstanceId: "d", collection: "c", namespacePassword: "p", jobId: "j", until: ["Done"] });
 // @ts-expect-error "pending" is not a kind
 const wrongKind: GpdbErrorKind = "pending";
 void wrongKind;
