@@ -24,12 +24,15 @@ if (real) {
     console.error(`demo: to cancel on Alibaba Cloud, also set ${missing.join(', ')}`);
     process.exit(2);
   }
-  const args = ['cancel-upload-document-job', '--region-id', env.GPDB_REGION_ID, '--db-instance-id', env.GPDB_DB_INSTANCE_ID,
+  const job = ['--region-id', env.GPDB_REGION_ID, '--db-instance-id', env.GPDB_DB_INSTANCE_ID,
     '--collection', env.GPDB_COLLECTION, '--job-id', env.GPDB_JOB_ID];
-  if (env.GPDB_NAMESPACE) args.push('--namespace', env.GPDB_NAMESPACE);
-  if (env.GPDB_ENDPOINT) args.push('--endpoint', env.GPDB_ENDPOINT);
-  console.log('demo: cancelling on Alibaba Cloud');
-  process.exit(runCli(args, env));
+  if (env.GPDB_NAMESPACE) job.push('--namespace', env.GPDB_NAMESPACE);
+  if (env.GPDB_ENDPOINT) job.push('--endpoint', env.GPDB_ENDPOINT);
+  console.log('demo: the job on Alibaba Cloud');
+  const status = runCli(['get-upload-document-job', ...job], env);
+  if (status !== 0) process.exit(status);
+  console.log('\ndemo: cancelling it, and following it until it stops');
+  process.exit(runCli(['cancel-upload-document-job', ...job, '--wait'], env));
 }
 
 // The local endpoint runs in a child process, so the CLI calls can block this one.
@@ -60,14 +63,16 @@ const childEnv = {
   GPDB_NAMESPACE_PASSWORD: DEFAULTS.namespacePassword,
 };
 delete childEnv.ALIBABA_CLOUD_SECURITY_TOKEN;
-const args = ['cancel-upload-document-job', '--region-id', DEFAULTS.regionId, '--db-instance-id', DEFAULTS.dbInstanceId,
+const job = ['--region-id', DEFAULTS.regionId, '--db-instance-id', DEFAULTS.dbInstanceId,
   '--collection', DEFAULTS.collection, '--job-id', DEFAULTS.jobId, '--endpoint', url];
 let failed = false;
 try {
-  console.log('\ndemo: 1. cancel the running job');
-  failed ||= runCli(args, childEnv) !== 0;
-  console.log('\ndemo: 2. cancel it again: the API refuses, and the CLI shows its code, message, request id and diagnosis link');
-  failed ||= runCli(args, childEnv) !== 1;
+  console.log('\ndemo: 1. the job is running');
+  failed ||= runCli(['get-upload-document-job', ...job], childEnv) !== 0;
+  console.log('\ndemo: 2. cancel it, and follow it until it is cancelled');
+  failed ||= runCli(['cancel-upload-document-job', ...job, '--wait', '--poll-interval-ms', '500'], childEnv) !== 0;
+  console.log('\ndemo: 3. cancel it again: the API refuses, and the CLI shows its code, message, request id and diagnosis link');
+  failed ||= runCli(['cancel-upload-document-job', ...job], childEnv) !== 1;
 } finally {
   server.kill('SIGTERM');
 }

@@ -1,15 +1,19 @@
 #!/usr/bin/env node
-// gpdb-edge cancel-upload-document-job: the library from a shell. Credentials come from the
+// gpdb-edge cancel-upload-document-job | get-upload-document-job: the library from a shell. Credentials come from the
 // environment; the namespace password from GPDB_NAMESPACE_PASSWORD or a file, never from a flag
 // (flags show up in `ps` and shell history).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { cancelUploadDocumentJob, GpdbError } from '../node.mjs';
+import { cancelUploadDocumentJob, getUploadDocumentJob, GpdbError, waitForUploadDocumentJob } from '../node.mjs';
 
-const USAGE = `Usage: gpdb-edge cancel-upload-document-job [options]
+const USAGE = `Usage: gpdb-edge cancel-upload-document-job [--wait] [options]
+       gpdb-edge get-upload-document-job [options]
 
-Cancels an AnalyticDB for PostgreSQL upload document job (CancelUploadDocumentJob).
+cancel-upload-document-job cancels an AnalyticDB for PostgreSQL upload document job
+(CancelUploadDocumentJob); with --wait it then follows the job (GetUploadDocumentJob), printing
+each status, until it is Cancelled, Success or Failed. get-upload-document-job prints the job's
+status, progress, times, error, chunk files and usage.
 
 Options:
   --region-id <id>                 RegionId, e.g. cn-hangzhou (required)
@@ -23,14 +27,21 @@ Options:
   --namespace-password-file <path> read the namespace password from this file
   --timeout-ms <ms>                per-attempt timeout (default: 10000)
   --max-retries <n>                retries of retryable failures (default: 2)
-  --json                           print the result or the error as JSON
+  --wait                           after the cancel, follow the job until it stops
+  --poll-interval-ms <ms>          with --wait: between two polls (default: 2000)
+  --max-wait-ms <ms>               with --wait: give up after this long (default: 300000)
+  --json                           print the result or the error as JSON (one line per status with --wait)
   -h, --help                       show this help
 
 Environment:
   ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN
   GPDB_NAMESPACE_PASSWORD          the namespace password, unless --namespace-password-file is given
 
-Exit status: 0 cancelled, 1 API or transport error, 2 usage error.`;
+Exit status: 0 cancelled (with --wait: the job reached Cancelled) or read, 1 API or transport
+error (or, with --wait, the job ended otherwise or did not stop in time), 2 usage error.`;
+
+const COMMANDS = ['cancel-upload-document-job', 'get-upload-document-job'];
+const STATUSES = ['Pending', 'Start', 'Running', 'Success', 'Failed', 'Cancelling', 'Cancelled'];
 
 const OPTIONS = {
   'region-id': { type: 'string' },
@@ -44,6 +55,9 @@ const OPTIONS = {
   'namespace-password-file': { type: 'string' },
   'timeout-ms': { type: 'string' },
   'max-retries': { type: 'string' },
+  wait: { type: 'boolean', default: false },
+  'poll-interval-ms': { type: 'string' },
+  'max-wait-ms': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 };
@@ -85,11 +99,15 @@ if (values.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
-if (positionals.length !== 1 || positionals[0] !== 'cancel-upload-document-job') {
-  usageError(positionals.length ? `unknown command ${positionals.join(' ')}` : 'missing command cancel-upload-document-job');
+if (positionals.length !== 1 || !COMMANDS.includes(positionals[0])) {
+  usageError(positionals.length ? `unknown command ${positionals.join(' ')}` : `missing command: ${COMMANDS.join(' or ')}`);
+}
+const [command] = positionals;
+if (command !== 'cancel-upload-document-job' && (values.wait || values['poll-interval-ms'] || values['max-wait-ms'])) {
+  usageError('--wait, --poll-interval-ms and --max-wait-ms go with cancel-upload-document-job');
 }
 
-const flagOf = { regionId: '--region-id', dbInstanceId: '--db-instance-id', collection: '--collection', jobId: '--job-id', namespacePassword: 'GPDB_NAMESPACE_PASSWORD', namespace: '--namespace', endpoint: '--endpoint', proxyUrl: '--proxy-url', signatureVersion: '--signature-version' };
+const flagOf = { regionId: '--region-id', dbInstanceId: '--db-instance-id', collection: '--collection', jobId: '--job-id', namespacePassword: 'GPDB_NAMESPACE_PASSWORD', namespace: '--namespace', endpoint: '--endpoint', proxyUrl: '--proxy-url', signatureVersion: '--signature-version', pollIntervalMs: '--poll-interval-ms', maxWaitMs: '--max-wait-ms' };
 const options = {
   regionId: values['region-id'],
   dbInstanceId: values['db-instance-id'],
@@ -104,17 +122,58 @@ const options = {
   maxRetries: number(values['max-retries'], '--max-retries'),
 };
 
+// The job's state as lines: status and progress first, then what the API sent.
+function describeJob({ requestId, job, chunkResult, usage }) {
+  const progress = job.progress == null ? '' : `, ${job.progress}%`;
+  const lines = [`Upload document job ${job.id ?? options.jobId}: ${job.status ?? 'no status'}${progress}`];
+  if (job.error) lines.push(`  error:      ${job.error}${job.errorCode ? ` (${job.errorCode})` : ''}`);
+  if (job.createTime) lines.push(`  created:    ${job.createTime}`);
+  if (job.updateTime) lines.push(`  updated:    ${job.updateTime}`);
+  if (chunkResult?.chunkFileUrl) lines.push(`  chunks:     ${chunkResult.chunkFileUrl}`);
+  if (chunkResult?.plainChunkFileUrl) lines.push(`  plain:      ${chunkResult.plainChunkFileUrl}`);
+  if (usage) lines.push(`  usage:      ${usage.embeddingEntries ?? '?'} entries, ${usage.embeddingTokens ?? '?'} tokens`);
+  lines.push(`  request id: ${requestId}`);
+  return `${lines.join('\n')}\n`;
+}
+
+// Follows the job after a cancel: each wait resolves at the next status change.
+async function follow() {
+  const pollIntervalMs = number(values['poll-interval-ms'], '--poll-interval-ms');
+  const maxWaitMs = number(values['max-wait-ms'], '--max-wait-ms') ?? 300_000;
+  const deadline = Date.now() + maxWaitMs;
+  let state = await getUploadDocumentJob(options);
+  for (;;) {
+    process.stdout.write(values.json ? `${JSON.stringify(state)}\n` : `  status: ${state.job.status ?? 'none'}${state.job.progress == null ? '' : ` (${state.job.progress}%)`}\n`);
+    if (['Cancelled', 'Success', 'Failed'].includes(state.job.status)) return state;
+    const until = STATUSES.filter((status) => status !== state.job.status);
+    state = await waitForUploadDocumentJob({ ...options, until, pollIntervalMs, maxWaitMs: Math.max(1, deadline - Date.now()) });
+  }
+}
+
 try {
-  const result = await cancelUploadDocumentJob(options);
-  process.stdout.write(values.json
-    ? `${JSON.stringify(result)}\n`
-    : `Cancelled upload document job ${options.jobId}: ${result.status} (${result.message})\n  request id: ${result.requestId}\n`);
+  if (command === 'get-upload-document-job') {
+    const state = await getUploadDocumentJob(options);
+    process.stdout.write(values.json ? `${JSON.stringify(state)}\n` : describeJob(state));
+  } else {
+    const result = await cancelUploadDocumentJob(options);
+    const already = result.alreadyCancelled ? ' (already cancelled by an earlier attempt whose answer was lost)' : '';
+    process.stdout.write(values.json
+      ? `${JSON.stringify(result)}\n`
+      : `Cancelled upload document job ${options.jobId}: ${result.status}${already} (${result.message})\n  request id: ${result.requestId}\n`);
+    if (values.wait) {
+      const state = await follow();
+      if (state.job.status !== 'Cancelled') {
+        process.stderr.write(`gpdb-edge: the job ended ${state.job.status}, not Cancelled: it stopped before the cancel took effect\n`);
+        process.exitCode = 1;
+      }
+    }
+  }
 } catch (error) {
   if (!(error instanceof GpdbError)) throw error;
   const usage = error.kind === 'input' || error.kind === 'credentials';
   if (values.json) {
-    const { kind, code, message, requestId, hostId, recommend, httpStatus, retryable, attempts, field } = error;
-    process.stdout.write(`${JSON.stringify({ error: { kind, code, message, requestId, hostId, recommend, httpStatus, retryable, attempts, field } })}\n`);
+    const { kind, code, message, requestId, hostId, recommend, httpStatus, retryable, attempts, field, lastStatus } = error;
+    process.stdout.write(`${JSON.stringify({ error: { kind, code, message, requestId, hostId, recommend, httpStatus, retryable, attempts, field, lastStatus } })}\n`);
   } else {
     // For API errors the message starts with Alibaba's Code; for input errors, with the option.
     const flag = flagOf[error.field] ? ` (${flagOf[error.field]})` : '';

@@ -109,7 +109,7 @@ test('usage errors exit 2 before anything is sent', async () => {
     [[...args(), '--namespace-password', 'x'], /--namespace-password is not accepted: a password on the command line is visible in `ps`/, ENV],
     [[...args(), '--namespace-password=x'], /--namespace-password is not accepted/, ENV],
     [['delete-everything'], /unknown command delete-everything/, ENV],
-    [[], /missing command cancel-upload-document-job/, ENV],
+    [[], /missing command: cancel-upload-document-job or get-upload-document-job/, ENV],
     [[...args(), '--bogus'], /Unknown option '--bogus'/, ENV],
     [[...args(), '--timeout-ms', 'soon'], /--timeout-ms must be a number/, ENV],
     [args(), /namespacePassword is required \(GPDB_NAMESPACE_PASSWORD\)/, { ...ENV, GPDB_NAMESPACE_PASSWORD: undefined }],
@@ -133,4 +133,41 @@ test('--help exits 0 and documents the password sources', async () => {
   assert.equal(run.status, 0);
   assert.match(run.stdout, /GPDB_NAMESPACE_PASSWORD/);
   assert.match(run.stdout, /--namespace-password-file/);
+});
+
+test('get-upload-document-job prints the job; --json prints its state', async () => {
+  mock.reset();
+  mock.addJob({ jobId: 'job-done', status: 'Success', usage: { EmbeddingEntries: 10, EmbeddingTokens: 475 }, chunkResult: { ChunkFileUrl: 'https://example.com/c.jsonl' } });
+  const running = await cli(['get-upload-document-job', ...args().slice(1)]);
+  assert.equal(running.status, 0, running.stderr);
+  assert.match(running.stdout, /^Upload document job 231460f8-75dc-405e-a669-0c5204887e91: Running, \d+%\n  created:    \d{4}-/);
+  assert.match(running.stdout, /\n  request id: [0-9A-F-]{36}\n$/);
+  const done = await cli(['get-upload-document-job', ...args('job-done').slice(1), '--json']);
+  assert.equal(done.status, 0, done.stderr);
+  const state = JSON.parse(done.stdout);
+  assert.equal(state.job.status, 'Success');
+  assert.deepEqual(state.usage, { embeddingEntries: 10, embeddingTokens: 475 });
+  const text = await cli(['get-upload-document-job', ...args('job-done').slice(1)]);
+  assert.match(text.stdout, /: Success, 100%\n/);
+  assert.match(text.stdout, /\n  chunks:     https:\/\/example\.com\/c\.jsonl\n  usage:      10 entries, 475 tokens\n/);
+  for (const run of [running, done, text]) assertNoSecret(run);
+  assert.deepEqual(mock.requests.map((r) => r.action), ['GetUploadDocumentJob', 'GetUploadDocumentJob', 'GetUploadDocumentJob']);
+});
+
+test('cancel-upload-document-job --wait prints each status until Cancelled; a job that ends otherwise exits 1', async () => {
+  mock.reset();
+  mock.cancellingPolls = 2;
+  const run = await cli([...args(), '--wait', '--poll-interval-ms', '20']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^Cancelled upload document job [^\n]+\n  request id: [0-9A-F-]{36}\n  status: Cancelling \(\d+%\)\n  status: Cancelled \(\d+%\)\n$/);
+  assertNoSecret(run);
+  // A job that is about to finish: the cancel of a succeeded job is refused outright.
+  mock.addJob({ jobId: 'job-done', status: 'Success' });
+  const done = await cli([...args('job-done'), '--wait']);
+  assert.equal(done.status, 1);
+  assert.match(done.stderr, /UploadDocumentJob\.StatusInvalid/);
+  // --wait with get is a usage error.
+  const usage = await cli(['get-upload-document-job', ...args().slice(1), '--wait']);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /--wait, --poll-interval-ms and --max-wait-ms go with cancel-upload-document-job/);
 });
