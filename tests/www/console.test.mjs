@@ -2,8 +2,9 @@
 // gpdb endpoint as the Worker's upstream. Both modes end to end, what reaches the page, and the
 // forwarding proxy's refusals. Built from the packed tarball as a deploy would (scripts/console.mjs).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +18,7 @@ import { assertOnTheWire, launchChromium } from '../package/harness.mjs';
 const SCREENSHOTS = join(WWW, 'screenshots');
 const WRONG_PASSWORD = 'typed-wrong-password-7f3a';
 const REQUEST_ID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/; // the endpoint's RequestId
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const JOB = { regionId: DEFAULTS.regionId, dbInstanceId: DEFAULTS.dbInstanceId, collection: DEFAULTS.collection };
 
 let built;
@@ -80,6 +82,19 @@ function readOutcome(page) {
       fields[node.dataset.field] = node.tagName === 'A' ? { href: node.getAttribute('href'), rel: node.rel, target: node.target } : node.textContent;
     }
     return { title: document.querySelector('#outcome h3')?.textContent, fields };
+  });
+}
+
+/**
+ * axe-core's violations of its default rules on the page as it is now, one line per element. The
+ * page's CSP refuses inline scripts, so `page.addScriptTag({ content })` is refused there (and
+ * Chromium logs the refusal); `page.evaluate` runs through the DevTools protocol, which no CSP governs.
+ */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const { violations } = await window.axe.run(document);
+    return violations.flatMap((v) => v.nodes.map((node) => `${v.id} (${v.impact}): ${node.target.join(' ')}: ${node.failureSummary}`));
   });
 }
 
@@ -147,6 +162,7 @@ for (const mode of ['signing', 'forwarding']) {
       const csp = document.headers()['content-security-policy'];
       assert.match(csp, /connect-src 'self'/, 'the page talks to its own origin only');
       assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
+      assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing on the empty page');
     });
 
     test('a cancel succeeds: request id and status shown, one history entry', async () => {
@@ -164,6 +180,7 @@ for (const mode of ['signing', 'forwarding']) {
       const accessKeyId = mode === 'signing' ? DEFAULTS.accessKeyId : LOCAL_STS.accessKeyId;
       assert.match(sent.headers.authorization, new RegExp(`^ACS3-HMAC-SHA256 Credential=${accessKeyId},`));
       assert.equal(sent.path, '/', 'the proxy path became the upstream base');
+      assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing after a success');
       if (mode === 'signing') {
         mkdirSync(SCREENSHOTS, { recursive: true });
         await page.screenshot({ path: join(SCREENSHOTS, 'success.png') });
@@ -181,6 +198,7 @@ for (const mode of ['signing', 'forwarding']) {
       assert.match(outcome.fields.recommend.rel, /\bnoopener\b/);
       assert.equal((await historyItems(page)).length, 2);
       await assertFormReady(page);
+      assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing after an error');
       if (mode === 'signing') await page.screenshot({ path: join(SCREENSHOTS, 'error.png') });
     });
 
@@ -251,6 +269,25 @@ for (const mode of ['signing', 'forwarding']) {
       stack.mock.addJob({ jobId: 'job-back' });
       const again = await cancelJob(page, { jobId: 'job-back' });
       assert.equal(again.fields.status, 'success');
+    });
+
+    test('a history long enough to scroll: focusable, and axe-core finds nothing, light or dark', async () => {
+      const scrolls = () => page.$eval('#history', (list) => list.scrollHeight > list.clientHeight);
+      for (let i = 0; !(await scrolls()); i++) {
+        assert.ok(i < 20, 'the history scrolls before it is cut at 20 entries');
+        await cancelJob(page, { jobId: `job-unknown-${i}` });
+      }
+      await page.focus('#history');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'history', 'a keyboard can reach it');
+      await page.keyboard.press('End');
+      await page.waitForFunction(() => document.getElementById('history').scrollTop > 0, null, { timeout: 5_000 }); // and scroll it
+      assert.deepEqual(await axeViolations(page), [], 'light');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      try {
+        assert.deepEqual(await axeViolations(page), [], 'dark');
+      } finally {
+        await page.emulateMedia({ colorScheme: 'light' });
+      }
     });
 
     test(mode === 'signing' ? 'no key, secret or password reached the page' : 'the STS credentials reached the page, the long-lived key never did', async () => {
