@@ -98,6 +98,48 @@ async function axeViolations(page) {
   });
 }
 
+/** The WCAG 2 contrast ratio of two opaque colours as getComputedStyle gives them, `rgb(r, g, b)`. */
+function contrast(one, other) {
+  const luminance = (css) => {
+    const [r, g, b, alpha = 1] = css.match(/[\d.]+/g).map(Number);
+    assert.equal(alpha, 1, `${css} is opaque`);
+    const linear = (c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  };
+  const [light, dark] = [luminance(one), luminance(other)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+}
+
+/**
+ * Tabs through the page from the top; for each stop, its focus outline and the backgrounds it is
+ * drawn on: the page's and the nearest opaque one around the element.
+ */
+async function focusRings(page) {
+  await page.evaluate(() => document.activeElement?.blur());
+  const rings = [];
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => {
+      const node = document.activeElement;
+      if (!node || node === document.body) return null;
+      const style = getComputedStyle(node);
+      let around = node.parentElement;
+      while (around && getComputedStyle(around).backgroundColor === 'rgba(0, 0, 0, 0)') around = around.parentElement;
+      const clippedBy = [];
+      for (let up = node.parentElement; up; up = up.parentElement) {
+        if (getComputedStyle(up).overflow !== 'visible') clippedBy.push(up.id || up.className || up.tagName);
+      }
+      return {
+        id: node.id, style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor, clippedBy,
+        page: getComputedStyle(document.body).backgroundColor, around: getComputedStyle(around ?? document.body).backgroundColor,
+      };
+    });
+    if (!ring || rings.some((r) => r.id === ring.id)) break; // back at the top
+    rings.push(ring);
+  }
+  return rings;
+}
+
 const historyItems = (page) => page.$$eval('#history li', (items) => items.map((li) => li.textContent));
 
 /** Fills the form and presses Cancel (or Enter in the password field); resolves once the outcome is shown. */
@@ -163,6 +205,38 @@ for (const mode of ['signing', 'forwarding']) {
       assert.match(csp, /connect-src 'self'/, 'the page talks to its own origin only');
       assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
       assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing on the empty page');
+    });
+
+    test('focus rings unclipped, and they and input borders at least 3:1 against their backgrounds (WCAG 1.4.11), light and dark', async () => {
+      for (const colorScheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme });
+        const rings = await focusRings(page);
+        assert.deepEqual(rings.map((r) => r.id), [
+          'mode-signing', 'mode-forwarding', 'regionId', 'dbInstanceId', 'namespace', 'collection', 'jobId', 'namespacePassword', 'cancel', 'history',
+        ], `${colorScheme}: every control is a tab stop`);
+        for (const ring of rings) {
+          assert.equal(ring.style, 'solid', `${colorScheme}: #${ring.id} shows a focus ring`);
+          assert.ok(ring.width >= 2, `${colorScheme}: #${ring.id}'s ring is ${ring.width}px`);
+          assert.deepEqual(ring.clippedBy, [], `${colorScheme}: #${ring.id}'s ring is not clipped by an ancestor's overflow`);
+          for (const where of ['page', 'around']) {
+            const ratio = contrast(ring.color, ring[where]);
+            assert.ok(ratio >= 3, `${colorScheme}: #${ring.id}'s ring ${ring.color} on ${ring[where]} (${where}) is ${ratio.toFixed(2)}:1`);
+          }
+        }
+        const inputs = await page.$$eval('input', (nodes) => nodes.map((node) => ({
+          id: node.id, border: getComputedStyle(node).borderTopColor, inside: getComputedStyle(node).backgroundColor,
+          around: getComputedStyle(node.closest('form')).backgroundColor, page: getComputedStyle(document.body).backgroundColor,
+        })));
+        assert.equal(inputs.length, 6);
+        for (const input of inputs) {
+          for (const where of ['inside', 'around', 'page']) {
+            const ratio = contrast(input.border, input[where]);
+            assert.ok(ratio >= 3, `${colorScheme}: #${input.id}'s border ${input.border} on ${input[where]} (${where}) is ${ratio.toFixed(2)}:1`);
+          }
+        }
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.evaluate(() => document.activeElement?.blur());
     });
 
     test('a cancel succeeds: request id and status shown, one history entry', async () => {
