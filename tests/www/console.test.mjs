@@ -345,6 +345,29 @@ for (const mode of ['signing', 'forwarding']) {
       assert.equal(again.fields.status, 'success');
     });
 
+    test('a 300-character job id wraps: the page never gets wider than the window, wide or narrow', async () => {
+      const long = `job-${'0123456789abcdef'.repeat(19)}`.slice(0, 300);
+      const fits = () => page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }));
+      stack.mock.inject({ type: 'hang' });
+      const outcome = await cancelJob(page, {
+        jobId: long,
+        whileInFlight: async () => {
+          await page.waitForFunction(() => document.getElementById('status').textContent !== '');
+          const { scrollWidth, width } = await fits();
+          assert.ok(scrollWidth <= width, `while in flight: ${scrollWidth} px wide in a ${width} px window`);
+          await page.click('#abort');
+        },
+      });
+      assert.ok(outcome.title.includes(long), 'the whole id is in the outcome');
+      assert.ok((await historyItems(page))[0].includes(long), 'and in the history');
+      for (const width of [900, 360]) {
+        await page.setViewportSize({ width, height: 700 });
+        const fit = await fits();
+        assert.ok(fit.scrollWidth <= fit.width, `${fit.scrollWidth} px wide in a ${fit.width} px window`);
+      }
+      await page.setViewportSize({ width: 900, height: 700 });
+    });
+
     test('a history long enough to scroll: focusable, and axe-core finds nothing, light or dark', async () => {
       const scrolls = () => page.$eval('#history', (list) => list.scrollHeight > list.clientHeight);
       for (let i = 0; !(await scrolls()); i++) {
