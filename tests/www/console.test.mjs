@@ -286,6 +286,23 @@ for (const mode of ['signing', 'forwarding']) {
       await assertFormReady(page);
     });
 
+    test('a job id of only spaces: the field named by its label, the entry kept as "(blank)", nothing sent', async () => {
+      const sent = stack.mock.requests.length;
+      const outcome = await cancelJob(page, { jobId: '   ' });
+      assert.equal(outcome.title, 'Invalid input: job (blank)');
+      assert.equal(outcome.fields.kind, 'input');
+      assert.equal(outcome.fields.code, 'MissingParameter');
+      assert.equal(outcome.fields.message, 'Job ID is required');
+      const [latest] = await historyItems(page);
+      assert.match(latest, /\(blank\)\s+input · MissingParameter$/);
+      assert.doesNotMatch(`${latest} ${outcome.title}`, /undefined|jobId/);
+      assert.equal(await page.getAttribute('#jobId', 'aria-invalid'), 'true', 'the field at fault is marked');
+      assert.equal(stack.mock.requests.length, sent, 'nothing reached gpdb');
+      await assertFormReady(page);
+      await page.fill('#jobId', 'job-typed');
+      assert.equal(await page.getAttribute('#jobId', 'aria-invalid'), null, 'and unmarked once edited');
+    });
+
     test('Abort while the endpoint hangs: busy state shown, then kind aborted', async () => {
       stack.mock.addJob({ jobId: 'job-abort' });
       stack.mock.inject({ type: 'hang' });

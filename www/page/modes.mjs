@@ -3,7 +3,7 @@
 //   { ok: false, kind, code, message, requestId?, recommend?, httpStatus?, retryable?, reportedBy }
 import { cancelUploadDocumentJob, GpdbError } from 'gpdb-edge';
 
-const ERROR_FIELDS = ['kind', 'code', 'message', 'requestId', 'recommend', 'httpStatus', 'retryable'];
+const ERROR_FIELDS = ['kind', 'code', 'message', 'field', 'requestId', 'recommend', 'httpStatus', 'retryable'];
 
 // gpdb-edge caches a provider's credentials per function until 5 minutes before `expiration`,
 // so this is one function for the page's lifetime, not a new one per call.
