@@ -154,6 +154,14 @@ async function cancelJob(page, { jobId, password = DEFAULTS.namespacePassword, w
   return readOutcome(page);
 }
 
+/** An error's message says what its code and request id rows do not: neither is repeated in it. */
+function assertMessageOwnText(outcome) {
+  const { message, code, requestId } = outcome.fields;
+  assert.ok(message, 'a message is shown');
+  if (code) assert.ok(!message.includes(code), `the message repeats the code: ${message}`);
+  if (requestId) assert.ok(!message.includes(requestId) && !/RequestId/.test(message), `the message repeats the request id: ${message}`);
+}
+
 async function assertFormReady(page) {
   assert.equal(await page.isEnabled('#cancel'), true, 'Cancel is enabled again');
   assert.equal(await page.isDisabled('#abort'), true, 'Abort is disabled again');
@@ -267,7 +275,8 @@ for (const mode of ['signing', 'forwarding']) {
       assert.equal(outcome.fields.code, 'UploadDocumentJob.StatusInvalid');
       assert.equal(outcome.fields.httpStatus, '400');
       assert.match(outcome.fields.requestId, REQUEST_ID);
-      assert.match(outcome.fields.message, /has already been cancelled/);
+      assert.match(outcome.fields.message, /^The upload document job "job-ok" has already been cancelled\./);
+      assertMessageOwnText(outcome);
       assert.match(outcome.fields.recommend.href, /^https:\/\/api\.aliyun\.com\/troubleshoot\?q=UploadDocumentJob\.StatusInvalid/);
       assert.match(outcome.fields.recommend.rel, /\bnoopener\b/);
       assert.equal((await historyItems(page)).length, 2);
@@ -281,6 +290,7 @@ for (const mode of ['signing', 'forwarding']) {
       const outcome = await cancelJob(page, { jobId: 'job-password', password: WRONG_PASSWORD, withKeyboard: true });
       assert.equal(outcome.fields.kind, 'api');
       assert.equal(outcome.fields.code, 'Namespace.PasswordIncorrect');
+      assertMessageOwnText(outcome);
       assert.equal(outcome.fields.httpStatus, '403');
       assert.match(outcome.fields.requestId, REQUEST_ID);
       await assertFormReady(page);
@@ -354,6 +364,7 @@ for (const mode of ['signing', 'forwarding']) {
         assert.equal(outcome.fields.httpStatus, '502');
       }
       assert.equal(outcome.fields.retryable, 'yes');
+      assertMessageOwnText(outcome);
       await assertFormReady(page);
 
       await stack.restartMock();

@@ -46,12 +46,16 @@ function labelOf(field) {
 
 /**
  * The error's message as the page shows it. gpdb-edge names options as the code does ("jobId is
- * required"): the page says the field's label ("Job ID is required").
+ * required"): the page says the field's label ("Job ID is required"). An API error's message
+ * repeats its code and request id ("Code: text (RequestId X)"), which have rows of their own.
  */
 function messageOf(result) {
   let message = result.message ?? '';
   const label = result.field && labelOf(result.field);
   if (label && message.startsWith(`${result.field} `)) message = label + message.slice(result.field.length);
+  if (result.code && message.startsWith(`${result.code}: `)) message = message.slice(result.code.length + 2);
+  const requestId = result.requestId && ` (RequestId ${result.requestId})`;
+  if (requestId && message.endsWith(requestId)) message = message.slice(0, -requestId.length);
   return message;
 }
 
