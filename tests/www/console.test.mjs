@@ -23,6 +23,7 @@ const JOB = { regionId: DEFAULTS.regionId, dbInstanceId: DEFAULTS.dbInstanceId, 
 
 let built;
 let browser;
+const abortedOutcomes = { signing: [], forwarding: [] }; // what Abort and Escape showed, per mode
 
 before(async () => {
   built = await buildConsole('www-console');
@@ -327,6 +328,8 @@ for (const mode of ['signing', 'forwarding']) {
         },
       });
       assert.equal(outcome.fields.kind, 'aborted');
+      assert.match(outcome.fields.message, /^You aborted the request before an answer came back\./);
+      abortedOutcomes[mode].push(outcome);
       assert.equal(await page.textContent('#status'), '');
       await assertFormReady(page);
       assert.equal(stack.mock.jobs.get('job-abort').state, 'running', 'the job was not cancelled');
@@ -344,6 +347,7 @@ for (const mode of ['signing', 'forwarding']) {
         },
       });
       assert.equal(outcome.fields.kind, 'aborted');
+      abortedOutcomes[mode].push(outcome);
       await assertFormReady(page);
     });
 
@@ -441,6 +445,11 @@ for (const mode of ['signing', 'forwarding']) {
     });
   });
 }
+
+test('Abort and Escape show the same outcome in both modes', () => {
+  assert.equal(abortedOutcomes.signing.length, 2);
+  assert.deepEqual(abortedOutcomes.forwarding, abortedOutcomes.signing);
+});
 
 describe('the forwarding proxy', () => {
   let stack;
