@@ -248,6 +248,34 @@ for (const mode of ['signing', 'forwarding']) {
       await page.evaluate(() => document.activeElement?.blur());
     });
 
+    test('switching mode keeps what was typed, except the password', async () => {
+      const other = mode === 'signing' ? 'forwarding' : 'signing';
+      const typed = { ...JOB, namespace: 'ns-typed', jobId: 'job typed & kept?' };
+      const fresh = await browser.newPage();
+      try {
+        await fresh.goto(`${stack.site.url}/?mode=${mode}`);
+        await fresh.waitForFunction(() => !document.getElementById('cancel').disabled);
+        for (const [field, value] of Object.entries(typed)) await fresh.fill(`#${field}`, value);
+        await fresh.fill('#namespacePassword', DEFAULTS.namespacePassword);
+        await fresh.click(`#mode-${other}`);
+        await fresh.waitForURL((url) => url.searchParams.get('mode') === other);
+        await fresh.waitForFunction(() => !document.getElementById('cancel').disabled);
+        assert.equal(await fresh.getAttribute(`#mode-${other}`, 'aria-current'), 'page');
+        for (const [field, value] of Object.entries(typed)) assert.equal(await fresh.inputValue(`#${field}`), value, field);
+        assert.equal(await fresh.inputValue('#namespacePassword'), '', 'the password is not carried');
+        assert.ok(!fresh.url().includes(DEFAULTS.namespacePassword) && !new URL(fresh.url()).searchParams.has('namespacePassword'));
+        // A field emptied before switching stays empty.
+        await fresh.fill('#namespace', '');
+        await fresh.click(`#mode-${mode}`);
+        await fresh.waitForURL((url) => url.searchParams.get('mode') === mode);
+        await fresh.waitForFunction(() => !document.getElementById('cancel').disabled);
+        assert.equal(await fresh.inputValue('#namespace'), '');
+        assert.equal(await fresh.inputValue('#jobId'), typed.jobId);
+      } finally {
+        await fresh.close();
+      }
+    });
+
     test('a cancel succeeds: request id and status shown, one history entry', async () => {
       stack.mock.addJob({ jobId: 'job-ok' });
       const outcome = await cancelJob(page, { jobId: 'job-ok' });

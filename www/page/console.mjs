@@ -70,16 +70,27 @@ function el(tag, text, attributes = {}) {
 function showMode() {
   document.body.dataset.mode = mode;
   $('mode-description').textContent = MODES[mode].description;
-  for (const name of Object.keys(MODES)) {
-    const link = $(`mode-${name}`);
-    const target = new URLSearchParams(query);
-    target.set('mode', name);
-    link.href = `?${target}`;
-    if (name === mode) link.setAttribute('aria-current', 'page');
-  }
+  $(`mode-${mode}`).setAttribute('aria-current', 'page');
   for (const name of PREFILLED) {
     const value = query.get(name);
     if (value) $(name).value = value;
+  }
+  updateModeLinks();
+}
+
+// Each mode link carries what is typed in the non-secret fields, so switching mode keeps it (the
+// other page pre-fills from its URL). Never the password. Updated as you type: a link opened in a
+// new tab carries it too.
+function updateModeLinks() {
+  for (const name of Object.keys(MODES)) {
+    const target = new URLSearchParams(query);
+    target.set('mode', name);
+    for (const field of PREFILLED) {
+      const value = $(field).value.trim();
+      if (value) target.set(field, value);
+      else target.delete(field);
+    }
+    $(`mode-${name}`).href = `?${target}`;
   }
 }
 
@@ -182,7 +193,10 @@ form.addEventListener('submit', async (event) => {
   if (focusWasOnAbort || document.activeElement === document.body) outcome.focus();
 });
 
-form.addEventListener('input', (event) => event.target.removeAttribute?.('aria-invalid'));
+form.addEventListener('input', (event) => {
+  event.target.removeAttribute?.('aria-invalid');
+  if (PREFILLED.includes(event.target.id)) updateModeLinks();
+});
 
 abortButton.addEventListener('click', () => inFlight?.abort(new DOMException('Aborted by the user', 'AbortError')));
 document.addEventListener('keydown', (event) => {
