@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { buildConsole, localAccessKeys, localBindings, LOCAL_STS, startConsole, WWW } from '../../scripts/console.mjs';
+import { buildConsole, localAccessKeys, localBindings, LOCAL_STS, startConsole, startLocalConsole, WWW } from '../../scripts/console.mjs';
 import { DEFAULTS, startMockGpdb } from '../mock-gpdb/server.mjs';
 import { assertOnTheWire, launchChromium } from '../package/harness.mjs';
 
@@ -477,6 +477,52 @@ for (const mode of ['signing', 'forwarding']) {
 test('Abort and Escape show the same outcome in both modes', () => {
   assert.equal(abortedOutcomes.signing.length, 2);
   assert.deepEqual(abortedOutcomes.forwarding, abortedOutcomes.signing);
+});
+
+describe('make console', () => {
+  const DELAY_MS = 800; // SLOW_MS
+  let local;
+  let page;
+
+  before(async () => {
+    local = await startLocalConsole(built, { port: await freePort(), delayMs: DELAY_MS, quiet: true, jobs: ['job-signing', 'job-forwarding', 'job-slow'] });
+    page = await browser.newPage();
+  });
+  after(async () => {
+    await page?.close();
+    await local?.close();
+  });
+
+  async function open(mode) {
+    await page.goto(`${local.site.url}/?mode=${mode}&${new URLSearchParams(JOB)}`);
+    await page.waitForFunction(() => !document.getElementById('cancel').disabled);
+  }
+
+  test('one local endpoint answers both modes: the Worker configured as deployed, the endpoint seeing the host that was signed', async () => {
+    for (const mode of ['signing', 'forwarding']) {
+      await open(mode);
+      const started = Date.now();
+      const outcome = await cancelJob(page, { jobId: `job-${mode}` });
+      assert.equal(outcome.fields.status, 'success', `${mode}: ${JSON.stringify(outcome)}`);
+      assert.ok(Date.now() - started >= DELAY_MS, `${mode}: the answer waited SLOW_MS`);
+    }
+    assert.equal(local.upstream, 'https://gpdb.aliyuncs.com', 'wrangler.toml\'s GPDB_UPSTREAM');
+    assert.deepEqual(local.mock.requests.map((r) => [r.headers.host, r.response.status]), [[API_HOST, 200], [API_HOST, 200]]);
+  });
+
+  test('with SLOW_MS, Abort can be pressed by hand: the page stops at once', async () => {
+    await open('forwarding');
+    const started = Date.now();
+    const outcome = await cancelJob(page, {
+      jobId: 'job-slow',
+      whileInFlight: async () => {
+        await until(() => local.mock.requests.length === 3, 'the request to reach the endpoint');
+        await page.click('#abort');
+      },
+    });
+    assert.equal(outcome.fields.kind, 'aborted');
+    assert.ok(Date.now() - started < DELAY_MS, 'before the endpoint answered');
+  });
 });
 
 describe('the forwarding proxy', () => {
