@@ -264,12 +264,15 @@ for (const mode of ['signing', 'forwarding']) {
         for (const [field, value] of Object.entries(typed)) assert.equal(await fresh.inputValue(`#${field}`), value, field);
         assert.equal(await fresh.inputValue('#namespacePassword'), '', 'the password is not carried');
         assert.ok(!fresh.url().includes(DEFAULTS.namespacePassword) && !new URL(fresh.url()).searchParams.has('namespacePassword'));
-        // A field emptied before switching stays empty.
+        // A field emptied before switching stays empty; one set without an input event (as the
+        // browser restores a form) is carried too.
         await fresh.fill('#namespace', '');
+        await fresh.$eval('#collection', (input) => { input.value = 'restored-collection'; });
         await fresh.click(`#mode-${mode}`);
         await fresh.waitForURL((url) => url.searchParams.get('mode') === mode);
         await fresh.waitForFunction(() => !document.getElementById('cancel').disabled);
         assert.equal(await fresh.inputValue('#namespace'), '');
+        assert.equal(await fresh.inputValue('#collection'), 'restored-collection');
         assert.equal(await fresh.inputValue('#jobId'), typed.jobId);
       } finally {
         await fresh.close();

@@ -197,6 +197,9 @@ form.addEventListener('input', (event) => {
   event.target.removeAttribute?.('aria-invalid');
   if (PREFILLED.includes(event.target.id)) updateModeLinks();
 });
+// Also just before a mode link is followed, and when the browser restores the page with its fields (back).
+for (const name of Object.keys(MODES)) $(`mode-${name}`).addEventListener('click', updateModeLinks);
+addEventListener('pageshow', updateModeLinks);
 
 abortButton.addEventListener('click', () => inFlight?.abort(new DOMException('Aborted by the user', 'AbortError')));
 document.addEventListener('keydown', (event) => {
