@@ -483,7 +483,7 @@ test('Abort and Escape show the same outcome in both modes', () => {
 });
 
 describe('make console', () => {
-  const DELAY_MS = 800; // SLOW_MS
+  const DELAY_MS = 500; // SLOW_MS
   let local;
   let page;
 
