@@ -116,9 +116,10 @@ export async function startConsole(built, { port, bindings, quiet = false, netwo
 /**
  * What `make console` runs: the local gpdb endpoint, and the console's Worker configured as
  * deployed, GPDB_UPSTREAM being wrangler.toml's (the region's endpoint), with workerd's outbound
- * network pointed at the local endpoint. Signature V3 signs the host, and both modes now sign for
- * the one the deployed console would: signing mode for GPDB_UPSTREAM, forwarding mode (in the page)
- * for the region's endpoint, which is GPDB_UPSTREAM. The endpoint sees that host in `Host`.
+ * network pointed at the local endpoint. Signature V3 signs the host, and both modes sign for the
+ * one the deployed console would: signing mode (in the Worker) for GPDB_UPSTREAM, forwarding mode
+ * (in the page) for the region's endpoint, which is the same host for cn-hangzhou and the other
+ * central regions. The endpoint sees that host in `Host`, so one endpoint checks both modes.
  * `delayMs` delays every answer of the endpoint (abortable). Resolves `{ site, mock, upstream, close }`.
  */
 export async function startLocalConsole(built, { port, delayMs = 0, quiet = false, jobs = LOCAL_JOB_IDS }) {

@@ -1,6 +1,6 @@
 // The two ways this page cancels a job. Both resolve with an outcome and never reject:
 //   { ok: true, requestId, status, message }
-//   { ok: false, kind, code, message, requestId?, recommend?, httpStatus?, retryable?, reportedBy }
+//   { ok: false, kind, code, message, field?, requestId?, recommend?, httpStatus?, retryable?, reportedBy }
 import { cancelUploadDocumentJob, GpdbError } from 'gpdb-edge';
 
 // The same words in both modes: the page aborted, and whether gpdb already had the request is unknown.
