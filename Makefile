@@ -14,6 +14,7 @@ demo: build
 	@node scripts/demo.mjs
 
 # The browser console behind its Worker proxy, in local workerd, with the local gpdb endpoint.
+# PORT=8790 for another port; SLOW_MS=3000 delays every answer of the endpoint by 3 s, to try Abort.
 console: build
 	@node scripts/console.mjs
 

@@ -1,7 +1,8 @@
 // `make console`: the admin console of www/ on this machine. Installs the packed gpdb-edge into a
 // scratch project as a user would, builds the page (esbuild) and bundles the Worker (wrangler),
 // starts the local gpdb endpoint as its upstream, and runs the Worker in workerd (Miniflare) on
-// 127.0.0.1:$PORT (default 8787). Ctrl-C stops everything.
+// 127.0.0.1:$PORT (default 8787). SLOW_MS=3000 delays every answer of the local endpoint by 3 s,
+// long enough to press Abort. Ctrl-C stops everything.
 // tests/www/ builds and starts the console with the same functions.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,10 +87,14 @@ export async function buildConsole(name = 'console') {
 /**
  * Runs the built console in workerd on 127.0.0.1:`port`. Resolves `{ url, dispose }`. `quiet`
  * drops workerd's own output (e.g. its report of an absolute request target it refused).
+ * `network`: an address (`127.0.0.1:port`) that every outbound request of the Worker goes to over
+ * plain HTTP, whatever host its URL names, with that host as its `Host` header: a local stand-in
+ * for the Internet.
  */
-export async function startConsole(built, { port, bindings, quiet = false }) {
+export async function startConsole(built, { port, bindings, quiet = false, network = null }) {
   const mf = new Miniflare({
     ...(quiet && { handleRuntimeStdio: (stdout, stderr) => { stdout.resume(); stderr.resume(); } }),
+    ...(network && { outboundService: { external: { address: network, http: {} } } }),
     modules: built.modules,
     modulesRoot: built.modulesRoot,
     compatibilityDate: built.compatibilityDate,
@@ -108,25 +113,54 @@ export async function startConsole(built, { port, bindings, quiet = false }) {
   return { url: url.href.replace(/\/$/, ''), dispose: () => mf.dispose() };
 }
 
-async function main() {
-  const port = Number(process.env.PORT ?? 8787);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a port number, not ${process.env.PORT}`);
-  console.log('console: installing the packed gpdb-edge into .scratch/console, building the page and the Worker…');
-  const built = await buildConsole('console');
+/**
+ * What `make console` runs: the local gpdb endpoint, and the console's Worker configured as
+ * deployed, GPDB_UPSTREAM being wrangler.toml's (the region's endpoint), with workerd's outbound
+ * network pointed at the local endpoint. Signature V3 signs the host, and both modes sign for the
+ * one the deployed console would: signing mode (in the Worker) for GPDB_UPSTREAM, forwarding mode
+ * (in the page) for the region's endpoint, which is the same host for cn-hangzhou and the other
+ * central regions. The endpoint sees that host in `Host`, so one endpoint checks both modes.
+ * `delayMs` delays every answer of the endpoint (abortable). Resolves `{ site, mock, upstream, close }`.
+ */
+export async function startLocalConsole(built, { port, delayMs = 0, quiet = false, jobs = LOCAL_JOB_IDS }) {
+  const upstream = /^GPDB_UPSTREAM\s*=\s*"([^"]+)"/m.exec(readFileSync(join(built.dir, 'wrangler.toml'), 'utf8'))?.[1];
+  if (!upstream) throw new Error('www/wrangler.toml has no GPDB_UPSTREAM');
   // In this process: the mock's command line cannot declare the STS key yet.
-  const mock = await startMockGpdb({ accessKeys: localAccessKeys(), jobs: LOCAL_JOB_IDS.map((jobId) => ({ jobId })) });
+  const mock = await startMockGpdb({ quiet, delayMs, accessKeys: localAccessKeys(), jobs: jobs.map((jobId) => ({ jobId })) });
   const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   let site;
   try {
-    site = await startConsole(built, { port, bindings: localBindings({ upstream: mock.url, origins }) });
+    site = await startConsole(built, { port, quiet, network: `127.0.0.1:${mock.port}`, bindings: localBindings({ upstream, origins }) });
   } catch (error) {
     await mock.close();
     throw new Error(`could not start the console on 127.0.0.1:${port} (${error.message}); set PORT to use another port`, { cause: error });
   }
+  return { site, mock, upstream, close: async () => { await site.dispose(); await mock.close(); } };
+}
+
+/** A whole number of milliseconds from the environment variable `name`, or 0 when it is unset or empty. */
+function milliseconds(name) {
+  const text = process.env[name] ?? '';
+  if (text === '') return 0;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 600_000) throw new Error(`${name} must be a whole number of milliseconds up to 600000, not ${text}`);
+  return value;
+}
+
+async function main() {
+  const port = Number(process.env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a port number, not ${process.env.PORT}`);
+  const delayMs = milliseconds('SLOW_MS');
+  console.log('console: installing the packed gpdb-edge into .scratch/console, building the page and the Worker…');
+  const built = await buildConsole('console');
+  const { site, mock, upstream, close } = await startLocalConsole(built, { port, delayMs });
 
   const prefill = new URLSearchParams({
     regionId: DEFAULTS.regionId, dbInstanceId: DEFAULTS.dbInstanceId, collection: DEFAULTS.collection, jobId: LOCAL_JOB_IDS[0],
   });
+  const slow = delayMs
+    ? `  SLOW_MS=${delayMs}: every answer of the local endpoint waits ${delayMs} ms, time enough to press Abort.`
+    : '  To try Abort: SLOW_MS=3000 make console delays every answer of the local endpoint by 3 s.';
   console.log(`
 gpdb-edge console on ${site.url}/
   signing mode     ${site.url}/?mode=signing&${prefill}
@@ -136,16 +170,17 @@ gpdb-edge console on ${site.url}/
   job ids             ${LOCAL_JOB_IDS.join('\n                      ')}
   (each job can be cancelled once: cancelling it again shows the API's error and its diagnosis link)
 
-  upstream: the local gpdb endpoint at ${mock.url}; it checks every signature with the official
-  signer and logs each request below, secrets redacted. Fake credentials only.
+  upstream: the Worker calls ${upstream} as deployed, and workerd sends it to the local gpdb
+  endpoint at ${mock.url}; it checks every signature with the official signer and logs each
+  request below, secrets redacted. Fake credentials only.
+${slow}
 Ctrl-C stops everything.
 `);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await site.dispose();
-    await mock.close();
+    await close();
     process.exit(0);
   };
   process.once('SIGINT', stop);

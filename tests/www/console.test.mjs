@@ -2,25 +2,28 @@
 // gpdb endpoint as the Worker's upstream. Both modes end to end, what reaches the page, and the
 // forwarding proxy's refusals. Built from the packed tarball as a deploy would (scripts/console.mjs).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { buildConsole, localAccessKeys, localBindings, LOCAL_STS, startConsole, WWW } from '../../scripts/console.mjs';
+import { buildConsole, localAccessKeys, localBindings, LOCAL_STS, startConsole, startLocalConsole, WWW } from '../../scripts/console.mjs';
 import { DEFAULTS, startMockGpdb } from '../mock-gpdb/server.mjs';
 import { assertOnTheWire, launchChromium } from '../package/harness.mjs';
 
 const SCREENSHOTS = join(WWW, 'screenshots');
 const WRONG_PASSWORD = 'typed-wrong-password-7f3a';
 const REQUEST_ID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/; // the endpoint's RequestId
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const JOB = { regionId: DEFAULTS.regionId, dbInstanceId: DEFAULTS.dbInstanceId, collection: DEFAULTS.collection };
 
 let built;
 let browser;
+const abortedOutcomes = { signing: [], forwarding: [] }; // what Abort and Escape showed, per mode
 
 before(async () => {
   built = await buildConsole('www-console');
@@ -83,6 +86,61 @@ function readOutcome(page) {
   });
 }
 
+/**
+ * axe-core's violations of its default rules on the page as it is now, one line per element. The
+ * page's CSP refuses inline scripts, so `page.addScriptTag({ content })` is refused there (and
+ * Chromium logs the refusal); `page.evaluate` runs through the DevTools protocol, which no CSP governs.
+ */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const { violations } = await window.axe.run(document);
+    return violations.flatMap((v) => v.nodes.map((node) => `${v.id} (${v.impact}): ${node.target.join(' ')}: ${node.failureSummary}`));
+  });
+}
+
+/** The WCAG 2 contrast ratio of two opaque colours as getComputedStyle gives them, `rgb(r, g, b)`. */
+function contrast(one, other) {
+  const luminance = (css) => {
+    const [r, g, b, alpha = 1] = css.match(/[\d.]+/g).map(Number);
+    assert.equal(alpha, 1, `${css} is opaque`);
+    const linear = (c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  };
+  const [light, dark] = [luminance(one), luminance(other)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+}
+
+/**
+ * Tabs through the page from the top; for each stop, its focus outline and the backgrounds it is
+ * drawn on: the page's and the nearest opaque one around the element.
+ */
+async function focusRings(page) {
+  await page.evaluate(() => document.activeElement?.blur());
+  const rings = [];
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => {
+      const node = document.activeElement;
+      if (!node || node === document.body) return null;
+      const style = getComputedStyle(node);
+      let around = node.parentElement;
+      while (around && getComputedStyle(around).backgroundColor === 'rgba(0, 0, 0, 0)') around = around.parentElement;
+      const clippedBy = [];
+      for (let up = node.parentElement; up; up = up.parentElement) {
+        if (getComputedStyle(up).overflow !== 'visible') clippedBy.push(up.id || up.className || up.tagName);
+      }
+      return {
+        id: node.id, style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor, clippedBy,
+        page: getComputedStyle(document.body).backgroundColor, around: getComputedStyle(around ?? document.body).backgroundColor,
+      };
+    });
+    if (!ring || rings.some((r) => r.id === ring.id)) break; // back at the top
+    rings.push(ring);
+  }
+  return rings;
+}
+
 const historyItems = (page) => page.$$eval('#history li', (items) => items.map((li) => li.textContent));
 
 /** Fills the form and presses Cancel (or Enter in the password field); resolves once the outcome is shown. */
@@ -95,6 +153,14 @@ async function cancelJob(page, { jobId, password = DEFAULTS.namespacePassword, w
   await whileInFlight?.();
   await page.waitForFunction((n) => document.querySelectorAll('#history li').length > n, before, { timeout: 20_000 });
   return readOutcome(page);
+}
+
+/** An error's message says what its code and request id rows do not: neither is repeated in it. */
+function assertMessageOwnText(outcome) {
+  const { message, code, requestId } = outcome.fields;
+  assert.ok(message, 'a message is shown');
+  if (code) assert.ok(!message.includes(code), `the message repeats the code: ${message}`);
+  if (requestId) assert.ok(!message.includes(requestId) && !/RequestId/.test(message), `the message repeats the request id: ${message}`);
 }
 
 async function assertFormReady(page) {
@@ -147,6 +213,70 @@ for (const mode of ['signing', 'forwarding']) {
       const csp = document.headers()['content-security-policy'];
       assert.match(csp, /connect-src 'self'/, 'the page talks to its own origin only');
       assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
+      assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing on the empty page');
+    });
+
+    test('focus rings unclipped, and they and input borders at least 3:1 against their backgrounds (WCAG 1.4.11), light and dark', async () => {
+      for (const colorScheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme });
+        const rings = await focusRings(page);
+        assert.deepEqual(rings.map((r) => r.id), [
+          'mode-signing', 'mode-forwarding', 'regionId', 'dbInstanceId', 'namespace', 'collection', 'jobId', 'namespacePassword', 'cancel', 'history',
+        ], `${colorScheme}: every control is a tab stop`);
+        for (const ring of rings) {
+          assert.equal(ring.style, 'solid', `${colorScheme}: #${ring.id} shows a focus ring`);
+          assert.ok(ring.width >= 2, `${colorScheme}: #${ring.id}'s ring is ${ring.width}px`);
+          assert.deepEqual(ring.clippedBy, [], `${colorScheme}: #${ring.id}'s ring is not clipped by an ancestor's overflow`);
+          for (const where of ['page', 'around']) {
+            const ratio = contrast(ring.color, ring[where]);
+            assert.ok(ratio >= 3, `${colorScheme}: #${ring.id}'s ring ${ring.color} on ${ring[where]} (${where}) is ${ratio.toFixed(2)}:1`);
+          }
+        }
+        const inputs = await page.$$eval('input', (nodes) => nodes.map((node) => ({
+          id: node.id, border: getComputedStyle(node).borderTopColor, inside: getComputedStyle(node).backgroundColor,
+          around: getComputedStyle(node.closest('form')).backgroundColor, page: getComputedStyle(document.body).backgroundColor,
+        })));
+        assert.equal(inputs.length, 6);
+        for (const input of inputs) {
+          for (const where of ['inside', 'around', 'page']) {
+            const ratio = contrast(input.border, input[where]);
+            assert.ok(ratio >= 3, `${colorScheme}: #${input.id}'s border ${input.border} on ${input[where]} (${where}) is ${ratio.toFixed(2)}:1`);
+          }
+        }
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.evaluate(() => document.activeElement?.blur());
+    });
+
+    test('switching mode keeps what was typed, except the password', async () => {
+      const other = mode === 'signing' ? 'forwarding' : 'signing';
+      const typed = { ...JOB, namespace: 'ns-typed', jobId: 'job typed & kept?' };
+      const fresh = await browser.newPage();
+      try {
+        await fresh.goto(`${stack.site.url}/?mode=${mode}`);
+        await fresh.waitForFunction(() => !document.getElementById('cancel').disabled);
+        for (const [field, value] of Object.entries(typed)) await fresh.fill(`#${field}`, value);
+        await fresh.fill('#namespacePassword', DEFAULTS.namespacePassword);
+        await fresh.click(`#mode-${other}`);
+        await fresh.waitForURL((url) => url.searchParams.get('mode') === other);
+        await fresh.waitForFunction(() => !document.getElementById('cancel').disabled);
+        assert.equal(await fresh.getAttribute(`#mode-${other}`, 'aria-current'), 'page');
+        for (const [field, value] of Object.entries(typed)) assert.equal(await fresh.inputValue(`#${field}`), value, field);
+        assert.equal(await fresh.inputValue('#namespacePassword'), '', 'the password is not carried');
+        assert.ok(!fresh.url().includes(DEFAULTS.namespacePassword) && !new URL(fresh.url()).searchParams.has('namespacePassword'));
+        // A field emptied before switching stays empty; one set without an input event (as the
+        // browser restores a form) is carried too.
+        await fresh.fill('#namespace', '');
+        await fresh.$eval('#collection', (input) => { input.value = 'restored-collection'; });
+        await fresh.click(`#mode-${mode}`);
+        await fresh.waitForURL((url) => url.searchParams.get('mode') === mode);
+        await fresh.waitForFunction(() => !document.getElementById('cancel').disabled);
+        assert.equal(await fresh.inputValue('#namespace'), '');
+        assert.equal(await fresh.inputValue('#collection'), 'restored-collection');
+        assert.equal(await fresh.inputValue('#jobId'), typed.jobId);
+      } finally {
+        await fresh.close();
+      }
     });
 
     test('a cancel succeeds: request id and status shown, one history entry', async () => {
@@ -164,6 +294,7 @@ for (const mode of ['signing', 'forwarding']) {
       const accessKeyId = mode === 'signing' ? DEFAULTS.accessKeyId : LOCAL_STS.accessKeyId;
       assert.match(sent.headers.authorization, new RegExp(`^ACS3-HMAC-SHA256 Credential=${accessKeyId},`));
       assert.equal(sent.path, '/', 'the proxy path became the upstream base');
+      assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing after a success');
       if (mode === 'signing') {
         mkdirSync(SCREENSHOTS, { recursive: true });
         await page.screenshot({ path: join(SCREENSHOTS, 'success.png') });
@@ -176,11 +307,13 @@ for (const mode of ['signing', 'forwarding']) {
       assert.equal(outcome.fields.code, 'UploadDocumentJob.StatusInvalid');
       assert.equal(outcome.fields.httpStatus, '400');
       assert.match(outcome.fields.requestId, REQUEST_ID);
-      assert.match(outcome.fields.message, /has already been cancelled/);
+      assert.match(outcome.fields.message, /^The upload document job "job-ok" has already been cancelled\./);
+      assertMessageOwnText(outcome);
       assert.match(outcome.fields.recommend.href, /^https:\/\/api\.aliyun\.com\/troubleshoot\?q=UploadDocumentJob\.StatusInvalid/);
       assert.match(outcome.fields.recommend.rel, /\bnoopener\b/);
       assert.equal((await historyItems(page)).length, 2);
       await assertFormReady(page);
+      assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing after an error');
       if (mode === 'signing') await page.screenshot({ path: join(SCREENSHOTS, 'error.png') });
     });
 
@@ -189,9 +322,27 @@ for (const mode of ['signing', 'forwarding']) {
       const outcome = await cancelJob(page, { jobId: 'job-password', password: WRONG_PASSWORD, withKeyboard: true });
       assert.equal(outcome.fields.kind, 'api');
       assert.equal(outcome.fields.code, 'Namespace.PasswordIncorrect');
+      assertMessageOwnText(outcome);
       assert.equal(outcome.fields.httpStatus, '403');
       assert.match(outcome.fields.requestId, REQUEST_ID);
       await assertFormReady(page);
+    });
+
+    test('a job id of only spaces: the field named by its label, the entry kept as "(blank)", nothing sent', async () => {
+      const sent = stack.mock.requests.length;
+      const outcome = await cancelJob(page, { jobId: '   ' });
+      assert.equal(outcome.title, 'Invalid input: job (blank)');
+      assert.equal(outcome.fields.kind, 'input');
+      assert.equal(outcome.fields.code, 'MissingParameter');
+      assert.equal(outcome.fields.message, 'Job ID is required');
+      const [latest] = await historyItems(page);
+      assert.match(latest, /\(blank\)\s+input · MissingParameter$/);
+      assert.doesNotMatch(`${latest} ${outcome.title}`, /undefined|jobId/);
+      assert.equal(await page.getAttribute('#jobId', 'aria-invalid'), 'true', 'the field at fault is marked');
+      assert.equal(stack.mock.requests.length, sent, 'nothing reached gpdb');
+      await assertFormReady(page);
+      await page.fill('#jobId', 'job-typed');
+      assert.equal(await page.getAttribute('#jobId', 'aria-invalid'), null, 'and unmarked once edited');
     });
 
     test('Abort while the endpoint hangs: busy state shown, then kind aborted', async () => {
@@ -208,6 +359,8 @@ for (const mode of ['signing', 'forwarding']) {
         },
       });
       assert.equal(outcome.fields.kind, 'aborted');
+      assert.match(outcome.fields.message, /^You aborted the request before an answer came back\./);
+      abortedOutcomes[mode].push(outcome);
       assert.equal(await page.textContent('#status'), '');
       await assertFormReady(page);
       assert.equal(stack.mock.jobs.get('job-abort').state, 'running', 'the job was not cancelled');
@@ -225,6 +378,7 @@ for (const mode of ['signing', 'forwarding']) {
         },
       });
       assert.equal(outcome.fields.kind, 'aborted');
+      abortedOutcomes[mode].push(outcome);
       await assertFormReady(page);
     });
 
@@ -245,12 +399,55 @@ for (const mode of ['signing', 'forwarding']) {
         assert.equal(outcome.fields.httpStatus, '502');
       }
       assert.equal(outcome.fields.retryable, 'yes');
+      assertMessageOwnText(outcome);
       await assertFormReady(page);
 
       await stack.restartMock();
       stack.mock.addJob({ jobId: 'job-back' });
       const again = await cancelJob(page, { jobId: 'job-back' });
       assert.equal(again.fields.status, 'success');
+    });
+
+    test('a 300-character job id wraps: the page never gets wider than the window, wide or narrow', async () => {
+      const long = `job-${'0123456789abcdef'.repeat(19)}`.slice(0, 300);
+      const fits = () => page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }));
+      stack.mock.inject({ type: 'hang' });
+      const outcome = await cancelJob(page, {
+        jobId: long,
+        whileInFlight: async () => {
+          await page.waitForFunction(() => document.getElementById('status').textContent !== '');
+          const { scrollWidth, width } = await fits();
+          assert.ok(scrollWidth <= width, `while in flight: ${scrollWidth} px wide in a ${width} px window`);
+          await page.click('#abort');
+        },
+      });
+      assert.ok(outcome.title.includes(long), 'the whole id is in the outcome');
+      assert.ok((await historyItems(page))[0].includes(long), 'and in the history');
+      for (const width of [900, 360]) {
+        await page.setViewportSize({ width, height: 700 });
+        const fit = await fits();
+        assert.ok(fit.scrollWidth <= fit.width, `${fit.scrollWidth} px wide in a ${fit.width} px window`);
+      }
+      await page.setViewportSize({ width: 900, height: 700 });
+    });
+
+    test('a history long enough to scroll: focusable, and axe-core finds nothing, light or dark', async () => {
+      const scrolls = () => page.$eval('#history', (list) => list.scrollHeight > list.clientHeight);
+      for (let i = 0; !(await scrolls()); i++) {
+        assert.ok(i < 20, 'the history scrolls before it is cut at 20 entries');
+        await cancelJob(page, { jobId: `job-unknown-${i}` });
+      }
+      await page.focus('#history');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'history', 'a keyboard can reach it');
+      await page.keyboard.press('End');
+      await page.waitForFunction(() => document.getElementById('history').scrollTop > 0, null, { timeout: 5_000 }); // and scroll it
+      assert.deepEqual(await axeViolations(page), [], 'light');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      try {
+        assert.deepEqual(await axeViolations(page), [], 'dark');
+      } finally {
+        await page.emulateMedia({ colorScheme: 'light' });
+      }
     });
 
     test(mode === 'signing' ? 'no key, secret or password reached the page' : 'the STS credentials reached the page, the long-lived key never did', async () => {
@@ -279,6 +476,57 @@ for (const mode of ['signing', 'forwarding']) {
     });
   });
 }
+
+test('Abort and Escape show the same outcome in both modes', () => {
+  assert.equal(abortedOutcomes.signing.length, 2);
+  assert.deepEqual(abortedOutcomes.forwarding, abortedOutcomes.signing);
+});
+
+describe('make console', () => {
+  const DELAY_MS = 500; // SLOW_MS
+  let local;
+  let page;
+
+  before(async () => {
+    local = await startLocalConsole(built, { port: await freePort(), delayMs: DELAY_MS, quiet: true, jobs: ['job-signing', 'job-forwarding', 'job-slow'] });
+    page = await browser.newPage();
+  });
+  after(async () => {
+    await page?.close();
+    await local?.close();
+  });
+
+  async function open(mode) {
+    await page.goto(`${local.site.url}/?mode=${mode}&${new URLSearchParams(JOB)}`);
+    await page.waitForFunction(() => !document.getElementById('cancel').disabled);
+  }
+
+  test('one local endpoint answers both modes: the Worker configured as deployed, the endpoint seeing the host that was signed', async () => {
+    for (const mode of ['signing', 'forwarding']) {
+      await open(mode);
+      const started = Date.now();
+      const outcome = await cancelJob(page, { jobId: `job-${mode}` });
+      assert.equal(outcome.fields.status, 'success', `${mode}: ${JSON.stringify(outcome)}`);
+      assert.ok(Date.now() - started >= DELAY_MS, `${mode}: the answer waited SLOW_MS`);
+    }
+    assert.equal(local.upstream, 'https://gpdb.aliyuncs.com', 'wrangler.toml\'s GPDB_UPSTREAM');
+    assert.deepEqual(local.mock.requests.map((r) => [r.headers.host, r.response.status]), [[API_HOST, 200], [API_HOST, 200]]);
+  });
+
+  test('with SLOW_MS, Abort can be pressed by hand: the page stops at once', async () => {
+    await open('forwarding');
+    const started = Date.now();
+    const outcome = await cancelJob(page, {
+      jobId: 'job-slow',
+      whileInFlight: async () => {
+        await until(() => local.mock.requests.length === 3, 'the request to reach the endpoint');
+        await page.click('#abort');
+      },
+    });
+    assert.equal(outcome.fields.kind, 'aborted');
+    assert.ok(Date.now() - started < DELAY_MS, 'before the endpoint answered');
+  });
+});
 
 describe('the forwarding proxy', () => {
   let stack;

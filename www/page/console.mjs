@@ -35,6 +35,30 @@ const query = new URLSearchParams(location.search);
 const mode = query.get('mode') === 'forwarding' ? 'forwarding' : 'signing';
 let inFlight = null; // the AbortController of the request being sent
 
+/** How the page names a job: its ID as sent (trimmed), or "(blank)" when there was none. */
+const jobName = (jobId) => (jobId ? jobId : '(blank)');
+
+/** The visible label of a form field, e.g. "Job ID" for `jobId`; null for an option that is not a field. */
+function labelOf(field) {
+  const input = PREFILLED.includes(field) || field === 'namespacePassword' ? $(field) : null;
+  return input?.labels?.[0]?.textContent.trim() || null;
+}
+
+/**
+ * The error's message as the page shows it. gpdb-edge names options as the code does ("jobId is
+ * required"): the page says the field's label ("Job ID is required"). An API error's message
+ * repeats its code and request id ("Code: text (RequestId X)"), which have rows of their own.
+ */
+function messageOf(result) {
+  let message = result.message ?? '';
+  const label = result.field && labelOf(result.field);
+  if (label && message.startsWith(`${result.field} `)) message = label + message.slice(result.field.length);
+  if (result.code && message.startsWith(`${result.code}: `)) message = message.slice(result.code.length + 2);
+  const requestId = result.requestId && ` (RequestId ${result.requestId})`;
+  if (requestId && message.endsWith(requestId)) message = message.slice(0, -requestId.length);
+  return message;
+}
+
 /** An element with text content and attributes; never innerHTML. */
 function el(tag, text, attributes = {}) {
   const node = document.createElement(tag);
@@ -46,16 +70,27 @@ function el(tag, text, attributes = {}) {
 function showMode() {
   document.body.dataset.mode = mode;
   $('mode-description').textContent = MODES[mode].description;
-  for (const name of Object.keys(MODES)) {
-    const link = $(`mode-${name}`);
-    const target = new URLSearchParams(query);
-    target.set('mode', name);
-    link.href = `?${target}`;
-    if (name === mode) link.setAttribute('aria-current', 'page');
-  }
+  $(`mode-${mode}`).setAttribute('aria-current', 'page');
   for (const name of PREFILLED) {
     const value = query.get(name);
     if (value) $(name).value = value;
+  }
+  updateModeLinks();
+}
+
+// Each mode link carries what is typed in the non-secret fields, so switching mode keeps it (the
+// other page pre-fills from its URL). Never the password. Updated as you type: a link opened in a
+// new tab carries it too.
+function updateModeLinks() {
+  for (const name of Object.keys(MODES)) {
+    const target = new URLSearchParams(query);
+    target.set('mode', name);
+    for (const field of PREFILLED) {
+      const value = $(field).value.trim();
+      if (value) target.set(field, value);
+      else target.delete(field);
+    }
+    $(`mode-${name}`).href = `?${target}`;
   }
 }
 
@@ -76,7 +111,7 @@ function setBusy(busy, jobId) {
     if (busy) node.setAttribute('aria-busy', 'true');
     else node.removeAttribute('aria-busy');
   }
-  statusText.textContent = busy ? `Cancelling job ${jobId}… Press Abort or Escape to stop.` : '';
+  statusText.textContent = busy ? `Cancelling job ${jobName(jobId)}… Press Abort or Escape to stop.` : '';
 }
 
 // A diagnosis link only if it is one: an https URL, never javascript: or anything else a server could send.
@@ -92,12 +127,12 @@ function showOutcome(result, jobId) {
   const rows = result.ok
     ? [['Request ID', result.requestId, 'requestId'], ['Status', result.status, 'status'], ['Message', result.message, 'message']]
     : [
-        ['Kind', result.kind, 'kind'], ['Code', result.code, 'code'], ['Message', result.message, 'message'],
+        ['Kind', result.kind, 'kind'], ['Code', result.code, 'code'], ['Message', messageOf(result), 'message'],
         ['Request ID', result.requestId, 'requestId'], ['HTTP status', result.httpStatus, 'httpStatus'],
         ['Retryable', result.retryable == null ? null : result.retryable ? 'yes' : 'no', 'retryable'],
         ['Reported by', result.reportedBy, 'reportedBy'],
       ];
-  const title = result.ok ? `Job ${jobId} cancelled` : `${KIND_TITLES[result.kind] ?? 'Failed'}: job ${jobId}`;
+  const title = result.ok ? `Job ${jobName(jobId)} cancelled` : `${KIND_TITLES[result.kind] ?? 'Failed'}: job ${jobName(jobId)}`;
   const heading = el('h3', title, { class: result.ok ? 'title ok' : 'title failed' });
   const list = el('dl');
   for (const [label, value, field] of rows) {
@@ -112,9 +147,18 @@ function showOutcome(result, jobId) {
     paragraph.append(link);
     nodes.push(paragraph);
   }
+  markInvalid(!result.ok && (result.kind === 'input' || result.kind === 'credentials') ? result.field : null);
   outcome.classList.toggle('is-ok', result.ok);
   outcome.classList.toggle('is-failed', !result.ok);
   outcomeBody.replaceChildren(...nodes);
+}
+
+/** aria-invalid on the field an input error names (and on no other); cleared once it is edited. */
+function markInvalid(field) {
+  for (const input of form.querySelectorAll('input')) {
+    if (input.id === field) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
 }
 
 function addHistory(result, jobId) {
@@ -123,7 +167,8 @@ function addHistory(result, jobId) {
   const summary = result.ok ? `cancelled · ${result.requestId}` : `${result.kind}${result.code ? ` · ${result.code}` : ''}`;
   item.append(
     el('time', time.toLocaleTimeString(), { datetime: time.toISOString() }), ' ',
-    el('span', mode, { class: 'tag' }), ' ', el('code', jobId), ' ', el('span', summary, { class: 'summary' }),
+    el('span', mode, { class: 'tag' }), ' ', jobId ? el('code', jobId) : el('span', jobName(jobId), { class: 'blank' }), ' ',
+    el('span', summary, { class: 'summary' }),
   );
   historyList.prepend(item);
   while (historyList.children.length > HISTORY_LIMIT) historyList.lastElementChild.remove();
@@ -147,6 +192,14 @@ form.addEventListener('submit', async (event) => {
   addHistory(result, params.jobId);
   if (focusWasOnAbort || document.activeElement === document.body) outcome.focus();
 });
+
+form.addEventListener('input', (event) => {
+  event.target.removeAttribute?.('aria-invalid');
+  if (PREFILLED.includes(event.target.id)) updateModeLinks();
+});
+// Also just before a mode link is followed, and when the browser restores the page with its fields (back).
+for (const name of Object.keys(MODES)) $(`mode-${name}`).addEventListener('click', updateModeLinks);
+addEventListener('pageshow', updateModeLinks);
 
 abortButton.addEventListener('click', () => inFlight?.abort(new DOMException('Aborted by the user', 'AbortError')));
 document.addEventListener('keydown', (event) => {

@@ -1,9 +1,15 @@
 // The two ways this page cancels a job. Both resolve with an outcome and never reject:
 //   { ok: true, requestId, status, message }
-//   { ok: false, kind, code, message, requestId?, recommend?, httpStatus?, retryable?, reportedBy }
+//   { ok: false, kind, code, message, field?, requestId?, recommend?, httpStatus?, retryable?, reportedBy }
 import { cancelUploadDocumentJob, GpdbError } from 'gpdb-edge';
 
-const ERROR_FIELDS = ['kind', 'code', 'message', 'requestId', 'recommend', 'httpStatus', 'retryable'];
+// The same words in both modes: the page aborted, and whether gpdb already had the request is unknown.
+const ABORTED = Object.freeze({
+  ok: false, kind: 'aborted', code: 'Aborted', reportedBy: 'this page',
+  message: 'You aborted the request before an answer came back. It may still have reached gpdb, so the job may have been cancelled anyway.',
+});
+
+const ERROR_FIELDS = ['kind', 'code', 'message', 'field', 'requestId', 'recommend', 'httpStatus', 'retryable'];
 
 // gpdb-edge caches a provider's credentials per function until 5 minutes before `expiration`,
 // so this is one function for the page's lifetime, not a new one per call.
@@ -28,6 +34,7 @@ export async function cancelInBrowser(params, signal) {
     });
     return { ok: true, requestId: result.requestId, status: result.status, message: result.message };
   } catch (error) {
+    if (signal.aborted) return { ...ABORTED };
     if (!(error instanceof GpdbError)) return { ok: false, kind: 'unexpected', code: 'Unexpected', message: String(error?.message ?? error), reportedBy: 'this page' };
     const fields = Object.fromEntries(ERROR_FIELDS.filter((key) => error[key] != null).map((key) => [key, error[key]]));
     return { ok: false, ...fields, reportedBy: 'gpdb-edge in this page' };
@@ -36,7 +43,6 @@ export async function cancelInBrowser(params, signal) {
 
 /** Signing mode: the Worker's /api/cancel signs with its own key and calls gpdb. */
 export async function cancelViaWorker(params, signal) {
-  const aborted = { ok: false, kind: 'aborted', code: 'Aborted', message: 'You aborted the request.', reportedBy: 'this page' };
   let response;
   let body;
   try {
@@ -48,13 +54,13 @@ export async function cancelViaWorker(params, signal) {
       signal,
     });
   } catch (error) {
-    if (signal.aborted) return aborted;
+    if (signal.aborted) return { ...ABORTED };
     return { ok: false, kind: 'network', code: 'NetworkError', message: `Could not reach the console's Worker: ${error.message}`, retryable: true, reportedBy: 'this page' };
   }
   try {
     body = await response.json();
   } catch {
-    if (signal.aborted) return aborted;
+    if (signal.aborted) return { ...ABORTED };
     body = null;
   }
   if (response.ok && body?.status === 'success') {

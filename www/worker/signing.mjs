@@ -8,7 +8,7 @@ import { mediaType, readBody } from './guard.mjs';
 
 // What the page may set. Credentials, endpoint, retries and timeouts are the Worker's to choose.
 const PAGE_FIELDS = ['regionId', 'dbInstanceId', 'namespace', 'collection', 'jobId', 'namespacePassword'];
-const ERROR_FIELDS = ['kind', 'code', 'message', 'requestId', 'recommend', 'httpStatus', 'retryable'];
+const ERROR_FIELDS = ['kind', 'code', 'message', 'field', 'requestId', 'recommend', 'httpStatus', 'retryable'];
 const MAX_BODY_BYTES = 4096;
 
 // The status of this Worker's answer per error kind: the API's own status for API errors,
