@@ -187,21 +187,27 @@ fn canonical_query_string_to_sign_and_signature_agree_with_the_official_signer()
     println!("{} arbitrary parameter sets agree with @alicloud/openapi-util", cases.len());
 }
 
+/// The `i`th generated operation: every text field arbitrary, five regions in turn, a third with
+/// the default namespace.
+fn operation(rng: &mut Rng, i: usize) -> UploadDocumentJob {
+    let regions = ["cn-hangzhou", "cn-beijing", "ap-southeast-1", "us-west-1", "cn-shanghai-finance-1"];
+    UploadDocumentJob {
+        db_instance_id: text(rng),
+        region_id: regions[i % regions.len()].to_owned(),
+        namespace: if i % 3 == 0 { None } else { Some(text(rng)) },
+        collection: text(rng),
+        namespace_password: text(rng),
+        job_id: text(rng),
+    }
+}
+
 #[test]
 fn signed_requests_verify_with_the_official_signer() {
     let mut rng = Rng(0xD1B5_4A32_D192_ED03);
-    let regions = ["cn-hangzhou", "cn-beijing", "ap-southeast-1", "us-west-1", "cn-shanghai-finance-1"];
     let mut cases = Vec::new();
     let mut requests = Vec::new();
     for i in 0..FULL_REQUESTS {
-        let op = UploadDocumentJob {
-            db_instance_id: text(&mut rng),
-            region_id: regions[i % regions.len()].to_owned(),
-            namespace: if i % 3 == 0 { None } else { Some(text(&mut rng)) },
-            collection: text(&mut rng),
-            namespace_password: text(&mut rng),
-            job_id: text(&mut rng),
-        };
+        let op = operation(&mut rng, i);
         let token = if i % 2 == 0 { Some(text(&mut rng)) } else { None };
         let credentials = Credentials::new(text(&mut rng), text(&mut rng), token);
         let endpoint = Endpoint::for_region(&op.region_id).unwrap();
@@ -263,19 +269,11 @@ fn ascii_text(rng: &mut Rng) -> String {
 #[test]
 fn v3_requests_agree_with_the_official_get_authorization() {
     let mut rng = Rng(0xA076_1D64_78BD_642F);
-    let regions = ["cn-hangzhou", "cn-beijing", "ap-southeast-1", "us-west-1", "cn-shanghai-finance-1"];
     let explicit = ["http://127.0.0.1:8080", "https://gpdb-vpc.cn-hangzhou.aliyuncs.com", "https://gpdb.aliyuncs.com:443/"];
     let mut ours = Vec::new();
     let mut input = String::new();
     for i in 0..V3_REQUESTS {
-        let op = UploadDocumentJob {
-            db_instance_id: text(&mut rng),
-            region_id: regions[i % regions.len()].to_owned(),
-            namespace: if i % 3 == 0 { None } else { Some(text(&mut rng)) },
-            collection: text(&mut rng),
-            namespace_password: text(&mut rng),
-            job_id: text(&mut rng),
-        };
+        let op = operation(&mut rng, i);
         let token = if i % 2 == 0 { Some(ascii_text(&mut rng)) } else { None };
         let credentials = Credentials::new(ascii_text(&mut rng), text(&mut rng), token);
         let endpoint = match i % 4 {
