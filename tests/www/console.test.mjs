@@ -1,6 +1,7 @@
 // The console of www/ in Chromium, served by its Worker in workerd (Miniflare), with the local
-// gpdb endpoint as the Worker's upstream. Both modes end to end, what reaches the page, and the
-// forwarding proxy's refusals. Built from the packed tarball as a deploy would (scripts/console.mjs).
+// gpdb endpoint as the Worker's upstream. Both modes end to end, what reaches the page, the signing
+// routes' and the forwarding proxy's refusals. Built from the packed tarball as a deploy would
+// (scripts/console.mjs).
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -20,6 +21,8 @@ const WRONG_PASSWORD = 'typed-wrong-password-7f3a';
 const REQUEST_ID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/; // the endpoint's RequestId
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const JOB = { regionId: DEFAULTS.regionId, dbInstanceId: DEFAULTS.dbInstanceId, collection: DEFAULTS.collection };
+const CANCEL = 'CancelUploadDocumentJob';
+const GET = 'GetUploadDocumentJob';
 
 let built;
 let browser;
@@ -539,7 +542,8 @@ describe('the forwarding proxy', () => {
   after(() => stack?.close());
 
   const proxyUrl = () => `${stack.site.url}/api/gpdb`;
-  const signed = (jobId, signatureVersion = 'v3') => lib.signCancelUploadDocumentJob({
+  const SIGNERS = { [CANCEL]: 'signCancelUploadDocumentJob', [GET]: 'signGetUploadDocumentJob' };
+  const signed = (jobId, signatureVersion = 'v3', action = CANCEL) => lib[SIGNERS[action]]({
     ...JOB, credentials: LOCAL_STS, namespacePassword: DEFAULTS.namespacePassword, jobId, proxyUrl: proxyUrl(), signatureVersion,
   });
 
@@ -558,9 +562,11 @@ describe('the forwarding proxy', () => {
     });
   }
 
-  test('refuses other methods, content types, hosts and paths; the endpoint sees none of them', async () => {
+  test('refuses other methods, content types, hosts, paths and actions; the endpoint sees none of them', async () => {
     const { url, body } = signed('job-refused');
     const query = url.slice(url.indexOf('?'));
+    const v2 = signed('job-refused', 'v2');
+    const v2Query = v2.url.slice(v2.url.indexOf('?'));
     const cases = [
       [{ method: 'GET', path: `/api/gpdb${query}` }, 405, 'Proxy.MethodNotAllowed'],
       [{ method: 'PUT', path: `/api/gpdb${query}`, body }, 405, 'Proxy.MethodNotAllowed'],
@@ -577,6 +583,12 @@ describe('the forwarding proxy', () => {
       [{ path: `/api/gpdb@evil.example${query}`, body }, 404, 'Console.NotFound'],
       [{ path: `/api/gpdb?${new URLSearchParams({ Action: 'DescribeDBInstances' })}`, body }, 403, 'Proxy.ActionNotAllowed'],
       [{ path: `/api/gpdb${query}`, body, headers: { 'x-acs-action': 'DescribeDBInstances' } }, 403, 'Proxy.ActionNotAllowed'],
+      // No action named at all; and an allowed one with another beside it, wherever the other is.
+      [{ path: `/api/gpdb${query}`, body }, 403, 'Proxy.ActionNotAllowed'],
+      [{ path: `/api/gpdb${v2Query}`, body: v2.body, headers: { 'x-acs-action': 'DescribeDBInstances' } }, 403, 'Proxy.ActionNotAllowed'],
+      [{ path: `/api/gpdb${v2Query}&Action=DescribeDBInstances`, body: v2.body, headers: { 'x-acs-action': CANCEL } }, 403, 'Proxy.ActionNotAllowed'],
+      [{ path: `/api/gpdb${v2Query}`, body: `${v2.body}&Action=DescribeDBInstances`, headers: { 'x-acs-action': CANCEL } }, 403, 'Proxy.ActionNotAllowed'],
+      [{ path: `/api/gpdb${query}`, body: `${body}&Action=DescribeDBInstances`, headers: { 'x-acs-action': GET } }, 403, 'Proxy.ActionNotAllowed'],
     ];
     for (const [request, status, code] of cases) {
       const res = await rawRequest(request);
@@ -596,15 +608,18 @@ describe('the forwarding proxy', () => {
     assert.deepEqual(stack.mock.requests, [], 'nothing was forwarded');
   });
 
-  for (const signatureVersion of ['v3', 'v2']) {
-    test(`forwards the signed request (${signatureVersion}) byte for byte, with cookies stripped`, async () => {
+  for (const [action, signatureVersion] of [[CANCEL, 'v3'], [CANCEL, 'v2'], [GET, 'v3'], [GET, 'v2']]) {
+    test(`forwards a signed ${action} (${signatureVersion}) byte for byte, with cookies stripped`, async () => {
       stack.mock.reset();
       stack.mock.addJob({ jobId: 'job-wire' });
-      const { url, headers, body } = signed('job-wire', signatureVersion);
+      const { url, headers, body } = signed('job-wire', signatureVersion, action);
       const res = await fetch(url, { method: 'POST', headers: { ...headers, cookie: 'session=console-cookie' }, body });
       assert.equal(res.status, 200, await res.clone().text());
-      assert.equal((await res.json()).Status, 'success');
+      const answer = await res.json();
+      assert.equal(answer.Status, 'success');
+      assert.equal(answer.Job?.Status, action === GET ? 'Running' : undefined);
       const [record] = stack.mock.requests;
+      assert.equal(record.action, action);
       assert.equal(record.signatureVersion, signatureVersion);
       assert.equal(record.path, '/');
       assert.equal(`?${record.rawQuery}`, url.slice(url.indexOf('?')), 'the query string, byte for byte');
@@ -640,6 +655,106 @@ describe('the forwarding proxy', () => {
       assert.equal(seen[0].cookie, undefined, 'no cookie reaches gpdb');
     } finally {
       await site.close();
+      upstream.closeAllConnections();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
+});
+
+describe('the signing routes', () => {
+  let stack;
+  const params = { ...JOB, jobId: 'job-route', namespacePassword: DEFAULTS.namespacePassword };
+
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack?.close());
+
+  const post = (site, path, { method = 'POST', body, headers = {} } = {}) =>
+    fetch(`${site.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body });
+
+  test('/api/cancel and /api/job: the same checks and refusals, in the same shape; the endpoint sees none of them', async () => {
+    const json = JSON.stringify(params);
+    const cases = [
+      [{ method: 'GET' }, 405, 'Console.MethodNotAllowed'],
+      [{ body: json, headers: { 'content-type': 'text/plain' } }, 415, 'Console.UnsupportedMediaType'],
+      [{ body: JSON.stringify({ ...params, collection: 'c'.repeat(5000) }) }, 413, 'Console.PayloadTooLarge'],
+      [{ body: '{' }, 400, 'Console.MalformedJson'],
+      [{ body: '[]' }, 400, 'Console.MalformedJson'],
+      [{ body: JSON.stringify({ ...params, endpoint: 'https://evil.example' }) }, 400, 'UnknownOption'],
+      [{ body: JSON.stringify({ ...params, credentials: LOCAL_STS }) }, 400, 'UnknownOption'],
+      [{ body: json, headers: { origin: 'http://evil.example' } }, 403, 'Console.CrossOriginRefused'],
+      [{ body: json, headers: { 'sec-fetch-site': 'cross-site' } }, 403, 'Console.CrossOriginRefused'],
+      [{ body: json, headers: { 'x-forwarded-host': 'evil.example' } }, 400, 'Console.RoutingHeaderRefused'],
+    ];
+    for (const path of ['/api/cancel', '/api/job']) {
+      for (const [request, status, code] of cases) {
+        const res = await post(stack.site, path, request);
+        const label = `${path} ${request.method ?? 'POST'} ${JSON.stringify(request.headers ?? {})} ${String(request.body).slice(0, 40)}`;
+        const text = await res.text();
+        assert.equal(res.status, status, `${label}: ${text}`);
+        assert.deepEqual(Object.keys(JSON.parse(text)), ['error'], label);
+        const { error } = JSON.parse(text);
+        assert.equal(error.code, code, label);
+        assert.equal(error.kind, 'input', label);
+        assert.equal(error.retryable, false, label);
+        assert.equal(res.headers.get('cache-control'), 'no-store');
+        if (status === 405) assert.equal(res.headers.get('allow'), 'POST');
+      }
+    }
+    assert.deepEqual(stack.mock.requests, [], 'nothing reached gpdb');
+  });
+
+  test('/api/job answers the job\'s state only (no chunk file URLs, no usage), and its errors as /api/cancel does', async () => {
+    stack.mock.reset();
+    stack.mock.addJob({ jobId: 'job-state', status: 'Success' }); // a Success job has chunk files and usage
+    const res = await post(stack.site, '/api/job', { body: JSON.stringify({ ...params, jobId: 'job-state' }) });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    const answer = await res.json();
+    assert.deepEqual(Object.keys(answer).sort(), ['job', 'requestId']);
+    assert.match(answer.requestId, REQUEST_ID);
+    assert.deepEqual(Object.keys(answer.job).sort(), ['completed', 'createTime', 'id', 'progress', 'status', 'updateTime']);
+    assert.deepEqual([answer.job.id, answer.job.status, answer.job.completed, answer.job.progress], ['job-state', 'Success', true, 100]);
+
+    const missing = await post(stack.site, '/api/job', { body: JSON.stringify({ ...params, jobId: 'job-none' }) });
+    assert.equal(missing.status, 404);
+    const { error } = await missing.json();
+    assert.equal(error.kind, 'api');
+    assert.equal(error.code, 'UploadDocumentJob.NotFound');
+    assert.match(error.requestId, REQUEST_ID);
+    assert.match(error.recommend, /^https:\/\/api\.aliyun\.com\/troubleshoot\?/);
+    assert.deepEqual(stack.mock.requests.map((r) => [r.action, r.headers.authorization.split(',')[0]]), [
+      [GET, `ACS3-HMAC-SHA256 Credential=${DEFAULTS.accessKeyId}`], [GET, `ACS3-HMAC-SHA256 Credential=${DEFAULTS.accessKeyId}`],
+    ], 'signed with the Worker\'s own key');
+  });
+
+  test('the key id, the secret and the password are redacted from both routes\' answers, even when gpdb echoes them', async () => {
+    const echo = `key ${DEFAULTS.accessKeyId}, secret ${DEFAULTS.accessKeySecret}, password ${DEFAULTS.namespacePassword}`;
+    const upstream = http.createServer((req, res) => {
+      req.resume().on('end', () => {
+        const body = req.headers['x-acs-action'] === GET
+          ? { RequestId: 'R-GET', Status: 'success', Job: { Id: 'job-echo', Status: 'Failed', Error: echo, ErrorCode: DEFAULTS.accessKeyId } }
+          : { RequestId: 'R-CANCEL', Code: 'Echo.Error', Message: echo };
+        res.writeHead(req.headers['x-acs-action'] === GET ? 200 : 400, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      });
+    });
+    await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const echoing = await startStack({ upstream: `http://127.0.0.1:${upstream.address().port}` });
+    try {
+      const body = JSON.stringify({ ...params, jobId: 'job-echo' });
+      const job = await (await post(echoing.site, '/api/job', { body })).json();
+      assert.equal(job.job.error, 'key ***, secret ***, password ***');
+      assert.equal(job.job.errorCode, '***');
+      const cancel = await post(echoing.site, '/api/cancel', { body });
+      assert.equal(cancel.status, 400);
+      const text = await cancel.text();
+      assert.equal(JSON.parse(text).error.code, 'Echo.Error');
+      for (const secret of [DEFAULTS.accessKeyId, DEFAULTS.accessKeySecret, DEFAULTS.namespacePassword]) {
+        assert.ok(!text.includes(secret) && !JSON.stringify(job).includes(secret), `${secret} redacted`);
+      }
+    } finally {
+      await echoing.close();
       upstream.closeAllConnections();
       await new Promise((resolve) => upstream.close(resolve));
     }
