@@ -670,8 +670,22 @@ describe('the signing routes', () => {
   });
   after(() => stack?.close());
 
-  const post = (site, path, { method = 'POST', body, headers = {} } = {}) =>
-    fetch(`${site.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body });
+  // node:http, one connection per request, as the proxy's tests: a refusal leaves the body unread,
+  // so workerd does not reuse the connection, and fetch's pool would.
+  function post(site, path, { method = 'POST', body, headers = {} } = {}) {
+    const { port } = new URL(site.url);
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method, path, headers: { 'content-type': 'application/json', ...headers }, agent: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk) => { text += chunk; }).on('end', () => resolve({
+          status: res.statusCode, headers: new Headers(res.headers), text: async () => text, json: async () => JSON.parse(text),
+        }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
 
   test('/api/cancel and /api/job: the same checks and refusals, in the same shape; the endpoint sees none of them', async () => {
     const json = JSON.stringify(params);
