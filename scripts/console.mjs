@@ -22,9 +22,15 @@ export const LOCAL_STS = Object.freeze({
   securityToken: 'console-sts-temporary-security-token',
 });
 
-/** Jobs the local endpoint starts with: each can be cancelled once. */
+/** Running jobs the local endpoint starts with: each can be cancelled once. */
 export const LOCAL_JOB_IDS = Object.freeze([
   DEFAULTS.jobId, '5b0c9a8e-1d2f-4c3b-9e7a-6f8d2c1b0a93', '9e3d7c21-6a4b-4f5e-8d9c-0b1a2c3d4e5f', 'c47f0e12-3b5a-4d69-8e70-1f2a3b4c5d6e',
+]);
+
+/** And two that already finished, which the console says cannot be cancelled (the error is the API reference's example). */
+export const LOCAL_FINISHED_JOBS = Object.freeze([
+  Object.freeze({ jobId: 'e8a1f2b3-4c5d-4e6f-8a7b-9c0d1e2f3a4b', status: 'Success' }),
+  Object.freeze({ jobId: 'f1e2d3c4-b5a6-4978-8d6c-5b4a39281706', status: 'Failed', progress: 40, error: 'Failed to connect database.', errorCode: 'InternalError' }),
 ]);
 
 /** `accessKeys` for startMockGpdb: the long-lived key (signing mode) and the STS key (forwarding mode). */
@@ -120,13 +126,15 @@ export async function startConsole(built, { port, bindings, quiet = false, netwo
  * one the deployed console would: signing mode (in the Worker) for GPDB_UPSTREAM, forwarding mode
  * (in the page) for the region's endpoint, which is the same host for cn-hangzhou and the other
  * central regions. The endpoint sees that host in `Host`, so one endpoint checks both modes.
- * `delayMs` delays every answer of the endpoint (abortable). Resolves `{ site, mock, upstream, close }`.
+ * `delayMs` delays every answer of the endpoint (abortable). `jobs`: job ids (Running) or addJob specs.
+ * Resolves `{ site, mock, upstream, close }`.
  */
-export async function startLocalConsole(built, { port, delayMs = 0, quiet = false, jobs = LOCAL_JOB_IDS }) {
+export async function startLocalConsole(built, { port, delayMs = 0, quiet = false, jobs = [...LOCAL_JOB_IDS, ...LOCAL_FINISHED_JOBS] }) {
   const upstream = /^GPDB_UPSTREAM\s*=\s*"([^"]+)"/m.exec(readFileSync(join(built.dir, 'wrangler.toml'), 'utf8'))?.[1];
   if (!upstream) throw new Error('www/wrangler.toml has no GPDB_UPSTREAM');
   // In this process: the mock's command line cannot declare the STS key yet.
-  const mock = await startMockGpdb({ quiet, delayMs, accessKeys: localAccessKeys(), jobs: jobs.map((jobId) => ({ jobId })) });
+  const specs = jobs.map((job) => (typeof job === 'string' ? { jobId: job } : { ...job }));
+  const mock = await startMockGpdb({ quiet, delayMs, accessKeys: localAccessKeys(), jobs: specs });
   const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   let site;
   try {
@@ -167,8 +175,10 @@ gpdb-edge console on ${site.url}/
   forwarding mode  ${site.url}/?mode=forwarding&${prefill}
 
   namespace password  ${DEFAULTS.namespacePassword}
-  job ids             ${LOCAL_JOB_IDS.join('\n                      ')}
-  (each job can be cancelled once: cancelling it again shows the API's error and its diagnosis link)
+  running job ids     ${LOCAL_JOB_IDS.join('\n                      ')}
+  finished            ${LOCAL_FINISHED_JOBS.map((job) => `${job.jobId} (${job.status})`).join('\n                      ')}
+  (enter a job id and the password to see its status; a cancelled job is followed to Cancelled, and then,
+  like the finished ones, it is not offered a cancel again)
 
   upstream: the Worker calls ${upstream} as deployed, and workerd sends it to the local gpdb
   endpoint at ${mock.url}; it checks every signature with the official signer and logs each

@@ -1,6 +1,8 @@
 // The console of www/ in Chromium, served by its Worker in workerd (Miniflare), with the local
-// gpdb endpoint as the Worker's upstream. Both modes end to end, what reaches the page, and the
-// forwarding proxy's refusals. Built from the packed tarball as a deploy would (scripts/console.mjs).
+// gpdb endpoint as the Worker's upstream. Both modes end to end (a job's status, its cancel, and
+// following it to Cancelled), what reaches the page, the signing routes' and the forwarding proxy's
+// refusals. Built from the packed tarball as a deploy would (scripts/console.mjs). Every request
+// the endpoint saw is checked by its action.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -11,7 +13,9 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { buildConsole, localAccessKeys, localBindings, LOCAL_STS, startConsole, startLocalConsole, WWW } from '../../scripts/console.mjs';
+import {
+  buildConsole, localAccessKeys, localBindings, LOCAL_FINISHED_JOBS, LOCAL_STS, startConsole, startLocalConsole, WWW,
+} from '../../scripts/console.mjs';
 import { DEFAULTS, startMockGpdb } from '../mock-gpdb/server.mjs';
 import { assertOnTheWire, launchChromium } from '../package/harness.mjs';
 
@@ -20,6 +24,12 @@ const WRONG_PASSWORD = 'typed-wrong-password-7f3a';
 const REQUEST_ID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/; // the endpoint's RequestId
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const JOB = { regionId: DEFAULTS.regionId, dbInstanceId: DEFAULTS.dbInstanceId, collection: DEFAULTS.collection };
+const CANCEL = 'CancelUploadDocumentJob';
+const GET = 'GetUploadDocumentJob';
+// The page reads a followed job this often (its default is 1.5 s): ?pollIntervalMs=.
+const POLL_MS = 100;
+// The local endpoint answers a cancelled job Cancelling this many times, then Cancelled (its default).
+const CANCELLING_POLLS = 2;
 
 let built;
 let browser;
@@ -85,6 +95,54 @@ function readOutcome(page) {
     return { title: document.querySelector('#outcome h3')?.textContent, fields };
   });
 }
+
+/** The actions of the requests the endpoint saw from the `from`th on. */
+const actionsSince = (mock, from) => mock.requests.slice(from).map((r) => r.action);
+
+/** What the job panel shows: its title, the raw status, the progress bar's value, and each field's text. */
+function readJob(page) {
+  return page.evaluate(() => {
+    const fields = {};
+    for (const node of document.querySelectorAll('#job [data-field]')) fields[node.dataset.field] = node.textContent.trim();
+    return {
+      title: document.querySelector('#job h3')?.textContent,
+      status: document.querySelector('#job [data-field="status"]')?.dataset.status,
+      progress: document.querySelector('#job progress')?.value ?? null,
+      failed: document.getElementById('job').classList.contains('is-failed'),
+      fields,
+    };
+  });
+}
+
+/** Resolves once the job panel shows `jobId` (in `status`, when given). */
+function waitForJob(page, jobId, status = null) {
+  return page.waitForFunction(([title, want]) => document.querySelector('#job h3')?.textContent === title
+    && !document.getElementById('check').hasAttribute('aria-busy')
+    && (want === null || document.querySelector('#job [data-field="status"]')?.dataset.status === want), [`Job ${jobId}`, status], { timeout: 10_000 });
+}
+
+/**
+ * From now on, records in the page each status the job panel shows for `jobId` and each text of
+ * the status line (the live region status changes are announced in), each once in a row.
+ */
+function recordAnnouncements(page, jobId) {
+  return page.evaluate((title) => {
+    const seen = { statuses: [], lines: [] };
+    window.seen = seen;
+    let line = document.getElementById('status').textContent; // what it says already is not recorded
+    const take = () => {
+      const status = document.querySelector('#job [data-field="status"]')?.dataset.status;
+      if (document.querySelector('#job h3')?.textContent === title && status && seen.statuses.at(-1) !== status) seen.statuses.push(status);
+      const now = document.getElementById('status').textContent;
+      if (now !== line) seen.lines.push(now);
+      line = now;
+    };
+    window.seenObserver?.disconnect();
+    window.seenObserver = new MutationObserver(take);
+    for (const id of ['job', 'status']) window.seenObserver.observe(document.getElementById(id), { subtree: true, childList: true, characterData: true });
+  }, `Job ${jobId}`);
+}
+const recorded = (page) => page.evaluate(() => window.seen);
 
 /**
  * axe-core's violations of its default rules on the page as it is now, one line per element. The
@@ -163,8 +221,10 @@ function assertMessageOwnText(outcome) {
   if (requestId) assert.ok(!message.includes(requestId) && !/RequestId/.test(message), `the message repeats the request id: ${message}`);
 }
 
-async function assertFormReady(page) {
-  assert.equal(await page.isEnabled('#cancel'), true, 'Cancel is enabled again');
+async function assertFormReady(page, { cancelOffered = true } = {}) {
+  // A job known to be finished (or being cancelled) is not offered a cancel.
+  assert.equal(await page.isEnabled('#cancel'), cancelOffered, cancelOffered ? 'Cancel is enabled again' : 'Cancel is not offered');
+  assert.equal(await page.isEnabled('#check'), true, 'Check status is enabled again');
   assert.equal(await page.isDisabled('#abort'), true, 'Abort is disabled again');
   assert.equal(await page.getAttribute('#cancel', 'aria-busy'), null);
   assert.equal(await page.inputValue('#namespacePassword'), '', 'the password was cleared from the input');
@@ -193,7 +253,7 @@ for (const mode of ['signing', 'forwarding']) {
         // Chromium logs each 4xx/5xx answer; those are the errors these tests ask for.
         if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
       });
-      document = await page.goto(`${stack.site.url}/?mode=${mode}&${new URLSearchParams(JOB)}`);
+      document = await page.goto(`${stack.site.url}/?mode=${mode}&pollIntervalMs=${POLL_MS}&${new URLSearchParams(JOB)}`);
       await page.waitForFunction(() => !document.getElementById('cancel').disabled);
     });
 
@@ -221,7 +281,7 @@ for (const mode of ['signing', 'forwarding']) {
         await page.emulateMedia({ colorScheme });
         const rings = await focusRings(page);
         assert.deepEqual(rings.map((r) => r.id), [
-          'mode-signing', 'mode-forwarding', 'regionId', 'dbInstanceId', 'namespace', 'collection', 'jobId', 'namespacePassword', 'cancel', 'history',
+          'mode-signing', 'mode-forwarding', 'regionId', 'dbInstanceId', 'namespace', 'collection', 'jobId', 'namespacePassword', 'check', 'cancel', 'history',
         ], `${colorScheme}: every control is a tab stop`);
         for (const ring of rings) {
           assert.equal(ring.style, 'solid', `${colorScheme}: #${ring.id} shows a focus ring`);
@@ -279,21 +339,115 @@ for (const mode of ['signing', 'forwarding']) {
       }
     });
 
-    test('a cancel succeeds: request id and status shown, one history entry', async () => {
+    test('a running job\'s status and progress, read once typing stops (not per keystroke), and again with Check status', async () => {
+      stack.mock.addJob({ jobId: 'job-running', progress: 30 });
+      await page.fill('#jobId', '');
+      await page.fill('#namespacePassword', DEFAULTS.namespacePassword);
+      const from = stack.mock.requests.length;
+      await page.type('#jobId', 'job-running', { delay: 25 });
+      await waitForJob(page, 'job-running', 'Running');
+      assert.deepEqual(actionsSince(stack.mock, from), [GET], 'one GetUploadDocumentJob once typing stopped, none per keystroke');
+      let job = await readJob(page);
+      assert.equal(job.progress, 40, 'the endpoint moved it on by 10 %');
+      assert.equal(job.fields.progress, '40 %');
+      assert.equal(job.fields.status, 'Running');
+      assert.match(job.fields.updateTime, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, 'the API\'s time, to the second');
+      assert.equal(job.fields.note, 'This job is Running, 40 % done: it can be cancelled.');
+      assert.equal(await page.textContent('#status'), 'Job job-running is Running, 40 % done: it can be cancelled.');
+      assert.equal(await page.isEnabled('#cancel'), true);
+
+      await page.click('#check');
+      await page.waitForFunction(() => document.querySelector('#job progress')?.value === 50);
+      await waitForJob(page, 'job-running', 'Running');
+      assert.deepEqual(actionsSince(stack.mock, from), [GET, GET]);
+      job = await readJob(page);
+      assert.equal(job.fields.progress, '50 %');
+      assert.equal(await page.getAttribute('#namespacePassword', 'type'), 'password');
+      assert.notEqual(await page.inputValue('#namespacePassword'), '', 'a check keeps the password for the cancel');
+      assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing with a status shown');
+      if (mode === 'signing') await page.screenshot({ path: join(SCREENSHOTS, 'job.png') });
+    });
+
+    test('a finished job is stated as finished and not offered a cancel: no cancel reaches the endpoint', async () => {
+      stack.mock.addJob({ jobId: 'job-finished', status: 'Success' });
+      const from = stack.mock.requests.length;
+      await page.fill('#jobId', 'job-finished');
+      await page.click('#check');
+      await waitForJob(page, 'job-finished', 'Success');
+      const job = await readJob(page);
+      assert.equal(job.fields.note, 'This job already finished (Success); there is nothing to cancel.');
+      assert.equal(job.progress, 100);
+      assert.equal(await page.textContent('#status'), 'Job job-finished already finished (Success); there is nothing to cancel.');
+      assert.equal(await page.isDisabled('#cancel'), true, 'no doomed cancel is offered');
+      // Neither Enter nor a script's submit sends one.
+      await page.press('#namespacePassword', 'Enter');
+      await page.evaluate(() => document.getElementById('cancel-form').requestSubmit());
+      await sleep(POLL_MS * 3);
+      assert.deepEqual(actionsSince(stack.mock, from), [GET], 'GetUploadDocumentJob only');
+      assert.equal(stack.mock.jobs.get('job-finished').status, 'Success');
+      // Another job id is another job: Cancel is offered again.
+      await page.fill('#jobId', 'job-finished-2');
+      assert.equal(await page.isEnabled('#cancel'), true);
+      await page.fill('#jobId', 'job-finished');
+      assert.equal(await page.isDisabled('#cancel'), true);
+      assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing with a finished job');
+    });
+
+    test('a failed job: its error and error code shown, and axe-core finds nothing, light or dark', async () => {
+      stack.mock.addJob({ jobId: 'job-failed', status: 'Failed', progress: 40, error: 'Failed to connect database.', errorCode: 'InternalError' });
+      const from = stack.mock.requests.length;
+      await page.fill('#jobId', 'job-failed');
+      await page.click('#check');
+      await waitForJob(page, 'job-failed', 'Failed');
+      const job = await readJob(page);
+      assert.equal(job.fields.error, 'Failed to connect database.');
+      assert.equal(job.fields.errorCode, 'InternalError');
+      assert.equal(job.fields.note, 'This job already finished (Failed); there is nothing to cancel.');
+      assert.equal(job.failed, true, 'the panel is marked');
+      assert.equal(await page.isDisabled('#cancel'), true);
+      assert.deepEqual(actionsSince(stack.mock, from), [GET]);
+      assert.deepEqual(await axeViolations(page), [], 'light');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      try {
+        assert.deepEqual(await axeViolations(page), [], 'dark');
+      } finally {
+        await page.emulateMedia({ colorScheme: 'light' });
+      }
+      await page.fill('#namespacePassword', '');
+    });
+
+    test('a cancel succeeds and is followed to Cancelled: Cancelling shown on the way and announced once', async () => {
       stack.mock.addJob({ jobId: 'job-ok' });
+      const from = stack.mock.requests.length;
+      await recordAnnouncements(page, 'job-ok');
       const outcome = await cancelJob(page, { jobId: 'job-ok' });
-      const [sent] = stack.mock.requests;
+      assert.deepEqual(actionsSince(stack.mock, from), [CANCEL, ...Array(CANCELLING_POLLS + 1).fill(GET)], 'the cancel, then GetUploadDocumentJob until Cancelled');
+      const sent = stack.mock.requests[from];
       assert.equal(outcome.fields.status, 'success');
       assert.match(outcome.fields.requestId, REQUEST_ID);
-      assert.match(outcome.title, /job-ok cancelled/);
+      assert.equal(outcome.title, 'Job job-ok cancelled');
+      assert.equal(outcome.fields.jobStatus, 'Cancelled');
+      assert.equal(outcome.fields.note, 'gpdb accepted the cancel and the job reached Cancelled.');
+      const { statuses, lines } = await recorded(page);
+      assert.deepEqual(statuses, ['Cancelling', 'Cancelled'], 'each status as it changed');
+      assert.deepEqual(lines, [
+        'Cancelling job job-ok… Press Abort or Escape to stop.',
+        'Job job-ok: Cancelling… Following it: press Abort or Escape to stop.',
+        '',
+      ], 'Cancelling announced once, though read twice; Cancelled is the outcome\'s to announce');
+      const job = await readJob(page);
+      assert.equal(job.fields.note, 'This job already finished (Cancelled); there is nothing to cancel.');
       const history = await historyItems(page);
       assert.equal(history.length, 1);
       assert.match(history[0], new RegExp(`${mode}.*job-ok.*cancelled · ${outcome.fields.requestId}`));
-      await assertFormReady(page);
+      await assertFormReady(page, { cancelOffered: false });
       // Signing mode signs with the Worker's long-lived key; forwarding mode with the page's STS key.
       const accessKeyId = mode === 'signing' ? DEFAULTS.accessKeyId : LOCAL_STS.accessKeyId;
-      assert.match(sent.headers.authorization, new RegExp(`^ACS3-HMAC-SHA256 Credential=${accessKeyId},`));
-      assert.equal(sent.path, '/', 'the proxy path became the upstream base');
+      for (const record of stack.mock.requests.slice(from)) {
+        assert.match(record.headers.authorization, new RegExp(`^ACS3-HMAC-SHA256 Credential=${accessKeyId},`));
+        assert.equal(record.path, '/', 'the proxy path became the upstream base');
+      }
+      assert.equal(sent.response.status, 200);
       assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing after a success');
       if (mode === 'signing') {
         mkdirSync(SCREENSHOTS, { recursive: true });
@@ -301,20 +455,152 @@ for (const mode of ['signing', 'forwarding']) {
       }
     });
 
-    test('cancelling it again: the API error with its code, request id and diagnosis link', async () => {
-      const outcome = await cancelJob(page, { jobId: 'job-ok' });
+    test('the cancelled job is not offered a cancel again: Enter sends nothing', async () => {
+      const from = stack.mock.requests.length;
+      assert.equal(await page.inputValue('#jobId'), 'job-ok');
+      await page.fill('#namespacePassword', DEFAULTS.namespacePassword);
+      await page.press('#namespacePassword', 'Enter');
+      assert.equal(await page.textContent('#status'), 'Job job-ok already finished (Cancelled); there is nothing to cancel.');
+      assert.deepEqual(actionsSince(stack.mock, from), []);
+      assert.equal((await historyItems(page)).length, 1);
+      await page.fill('#namespacePassword', '');
+    });
+
+    test('a cancel refused as UploadDocumentJob.StatusInvalid: the job\'s status is read, and the page says it already finished', async () => {
+      stack.mock.addJob({ jobId: 'job-done', status: 'Success' });
+      const from = stack.mock.requests.length;
+      const outcome = await cancelJob(page, { jobId: 'job-done' }); // its status was never read: Cancel is offered
+      assert.deepEqual(actionsSince(stack.mock, from), [CANCEL, GET]);
+      assert.equal(outcome.title, 'Job job-done already finished');
+      assert.equal(outcome.fields.note, 'This job already finished (Success); there is nothing to cancel.');
+      assert.equal(outcome.fields.jobStatus, 'Success');
       assert.equal(outcome.fields.kind, 'api');
       assert.equal(outcome.fields.code, 'UploadDocumentJob.StatusInvalid');
       assert.equal(outcome.fields.httpStatus, '400');
       assert.match(outcome.fields.requestId, REQUEST_ID);
-      assert.match(outcome.fields.message, /^The upload document job "job-ok" has already been cancelled\./);
+      assert.match(outcome.fields.message, /^The upload document job "job-done" has already finished\./);
       assertMessageOwnText(outcome);
       assert.match(outcome.fields.recommend.href, /^https:\/\/api\.aliyun\.com\/troubleshoot\?q=UploadDocumentJob\.StatusInvalid/);
       assert.match(outcome.fields.recommend.rel, /\bnoopener\b/);
-      assert.equal((await historyItems(page)).length, 2);
-      await assertFormReady(page);
-      assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing after an error');
-      if (mode === 'signing') await page.screenshot({ path: join(SCREENSHOTS, 'error.png') });
+      assert.match((await historyItems(page))[0], /job-done\s+nothing to cancel · already Success$/);
+      assert.equal((await readJob(page)).status, 'Success');
+      await assertFormReady(page, { cancelOffered: false });
+      assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing after a refusal');
+    });
+
+    test('a cancel whose answer was lost after gpdb applied it: shown as cancelled, and followed', async () => {
+      stack.mock.addJob({ jobId: 'job-lost' });
+      stack.mock.inject({ type: 'apply-then-reset', action: CANCEL });
+      const from = stack.mock.requests.length;
+      const outcome = await cancelJob(page, { jobId: 'job-lost' });
+      // gpdb-edge retries; the retry is refused (StatusInvalid): the job was already Cancelling.
+      assert.deepEqual(actionsSince(stack.mock, from).slice(0, 3), [CANCEL, CANCEL, GET]);
+      assert.equal(outcome.title, 'Job job-lost cancelled');
+      assert.equal(outcome.fields.jobStatus, 'Cancelled');
+      if (mode === 'signing') {
+        // The Worker's gpdb-edge saw its connection reset, so it read the job: alreadyCancelled.
+        assert.equal(outcome.fields.alreadyCancelled, 'yes');
+        assert.equal(outcome.fields.status, 'success');
+        assert.match(outcome.fields.note, /^The first attempt’s answer was lost, but gpdb had taken it/);
+      } else {
+        // The page's gpdb-edge saw the proxy's 502, which says nothing of whether gpdb had the
+        // request: the refusal reaches the page, which reads the job and follows it.
+        assert.equal(outcome.fields.code, 'UploadDocumentJob.StatusInvalid');
+        assert.equal(outcome.fields.note, 'Your cancel was refused because the job was already being cancelled; it has now reached Cancelled.');
+      }
+      assert.deepEqual(actionsSince(stack.mock, from), [CANCEL, CANCEL, ...Array(CANCELLING_POLLS + 1).fill(GET)]);
+    });
+
+    test('a job that ends Failed while it is followed: the page says the cancel did not take', async () => {
+      stack.mock.addJob({ jobId: 'job-ends-failed' });
+      stack.mock.cancellingPolls = 1000;
+      try {
+        const outcome = await cancelJob(page, {
+          jobId: 'job-ends-failed',
+          whileInFlight: async () => {
+            await waitForJob(page, 'job-ends-failed', 'Cancelling');
+            Object.assign(stack.mock.jobs.get('job-ends-failed'), { status: 'Failed', error: 'Failed to connect database.', errorCode: 'InternalError' });
+          },
+        });
+        assert.equal(outcome.title, 'Job job-ends-failed failed before the cancel took effect');
+        assert.equal(outcome.fields.jobStatus, 'Failed');
+        assert.equal(outcome.fields.jobError, 'Failed to connect database.');
+        assert.equal(outcome.fields.note, 'The cancel was accepted, but the job ended Failed first.');
+        assert.match((await historyItems(page))[0], /cancel accepted · ended Failed$/);
+        assert.equal((await readJob(page)).fields.error, 'Failed to connect database.');
+      } finally {
+        stack.mock.cancellingPolls = CANCELLING_POLLS;
+      }
+    });
+
+    test('Escape while a job is followed: following stops at once, the last status shown', async () => {
+      stack.mock.addJob({ jobId: 'job-follow-abort' });
+      stack.mock.cancellingPolls = 1000;
+      try {
+        let polls;
+        const outcome = await cancelJob(page, {
+          jobId: 'job-follow-abort',
+          whileInFlight: async () => {
+            await waitForJob(page, 'job-follow-abort', 'Cancelling');
+            assert.equal(await page.textContent('#cancel'), 'Following…');
+            assert.equal(await page.getAttribute('#outcome', 'aria-busy'), 'true', 'the outcome is announced once, at the end');
+            assert.equal(await page.textContent('#outcome h3'), 'Cancel accepted: job job-follow-abort');
+            assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing while a job is followed');
+            polls = stack.mock.requests.length;
+            await page.keyboard.press('Escape');
+          },
+        });
+        assert.equal(outcome.title, 'Stopped following job job-follow-abort');
+        assert.equal(outcome.fields.jobStatus, 'Cancelling');
+        assert.equal(outcome.fields.note, 'You stopped following it. The cancel was accepted; its last status was Cancelling.');
+        await sleep(POLL_MS * 4);
+        assert.ok(stack.mock.requests.length <= polls + 1, 'no poll after the one in flight');
+        assert.match((await historyItems(page))[0], /cancel accepted · stopped following$/);
+        await assertFormReady(page, { cancelOffered: false }); // it is being cancelled
+      } finally {
+        stack.mock.cancellingPolls = CANCELLING_POLLS;
+      }
+    });
+
+    test('a status read refused while following (a RAM policy without GetUploadDocumentJob): the page says why', async () => {
+      stack.mock.addJob({ jobId: 'job-no-get' });
+      stack.mock.inject({ type: 'status', status: 403, code: 'Forbidden.RAM', action: GET });
+      const from = stack.mock.requests.length;
+      const outcome = await cancelJob(page, { jobId: 'job-no-get' });
+      assert.deepEqual(actionsSince(stack.mock, from), [CANCEL, GET], 'a 403 is not retried');
+      assert.equal(outcome.title, 'Could not follow job job-no-get');
+      assert.equal(outcome.fields.status, 'success', 'the cancel itself was accepted');
+      assert.equal(outcome.fields.jobStatus, 'unknown');
+      assert.equal(outcome.fields.followError, 'Forbidden.RAM: 403 Forbidden');
+      assert.match(outcome.fields.followRequestId, REQUEST_ID);
+      assert.equal(outcome.fields.note, 'The cancel was accepted, but the job\'s status could not be read, so whether it reached Cancelled is unknown.');
+      assert.match((await historyItems(page))[0], /cancel accepted · status unknown \(Forbidden\.RAM\)$/);
+      assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing when a job could not be followed');
+    });
+
+    test('a wait that times out (?maxWaitMs=600): the page stops following and shows the last status', async () => {
+      stack.mock.addJob({ jobId: 'job-stuck' });
+      stack.mock.cancellingPolls = 1000;
+      const other = await browser.newPage({ viewport: { width: 900, height: 700 } });
+      try {
+        await other.goto(`${stack.site.url}/?mode=${mode}&pollIntervalMs=${POLL_MS}&maxWaitMs=600&${new URLSearchParams(JOB)}`);
+        await other.waitForFunction(() => !document.getElementById('cancel').disabled);
+        const from = stack.mock.requests.length;
+        const started = Date.now();
+        const outcome = await cancelJob(other, { jobId: 'job-stuck' });
+        assert.ok(Date.now() - started < 5_000, 'bounded');
+        assert.equal(outcome.title, 'Stopped following job job-stuck');
+        assert.equal(outcome.fields.jobStatus, 'Cancelling');
+        assert.equal(outcome.fields.note, 'The cancel was accepted, but the job was still Cancelling after 0.6 s. Check its status again later.');
+        const actions = actionsSince(stack.mock, from);
+        assert.equal(actions[0], CANCEL);
+        assert.ok(actions.length >= 3 && actions.slice(1).every((action) => action === GET), actions.join());
+        assert.match((await historyItems(other))[0], /cancel accepted · still Cancelling$/);
+        assert.deepEqual(await axeViolations(other), [], 'axe-core finds nothing after a wait timed out');
+      } finally {
+        await other.close();
+        stack.mock.cancellingPolls = CANCELLING_POLLS;
+      }
     });
 
     test('a wrong namespace password (sent from the keyboard)', async () => {
@@ -326,6 +612,8 @@ for (const mode of ['signing', 'forwarding']) {
       assert.equal(outcome.fields.httpStatus, '403');
       assert.match(outcome.fields.requestId, REQUEST_ID);
       await assertFormReady(page);
+      assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing after an error');
+      if (mode === 'signing') await page.screenshot({ path: join(SCREENSHOTS, 'error.png') });
     });
 
     test('a job id of only spaces: the field named by its label, the entry kept as "(blank)", nothing sent', async () => {
@@ -423,6 +711,12 @@ for (const mode of ['signing', 'forwarding']) {
       });
       assert.ok(outcome.title.includes(long), 'the whole id is in the outcome');
       assert.ok((await historyItems(page))[0].includes(long), 'and in the history');
+      // And in the job panel, with a long error of one word.
+      stack.mock.addJob({ jobId: long, status: 'Failed', error: `E${'x'.repeat(299)}`, errorCode: `Code.${'Y'.repeat(120)}` });
+      await page.fill('#namespacePassword', DEFAULTS.namespacePassword);
+      await page.click('#check');
+      await waitForJob(page, long, 'Failed');
+      await page.fill('#namespacePassword', '');
       for (const width of [900, 360]) {
         await page.setViewportSize({ width, height: 700 });
         const fit = await fits();
@@ -488,7 +782,7 @@ describe('make console', () => {
   let page;
 
   before(async () => {
-    local = await startLocalConsole(built, { port: await freePort(), delayMs: DELAY_MS, quiet: true, jobs: ['job-signing', 'job-forwarding', 'job-slow'] });
+    local = await startLocalConsole(built, { port: await freePort(), delayMs: DELAY_MS, quiet: true, jobs: ['job-signing', 'job-forwarding', 'job-slow', ...LOCAL_FINISHED_JOBS] });
     page = await browser.newPage();
   });
   after(async () => {
@@ -497,7 +791,7 @@ describe('make console', () => {
   });
 
   async function open(mode) {
-    await page.goto(`${local.site.url}/?mode=${mode}&${new URLSearchParams(JOB)}`);
+    await page.goto(`${local.site.url}/?mode=${mode}&pollIntervalMs=${POLL_MS}&${new URLSearchParams(JOB)}`);
     await page.waitForFunction(() => !document.getElementById('cancel').disabled);
   }
 
@@ -510,7 +804,9 @@ describe('make console', () => {
       assert.ok(Date.now() - started >= DELAY_MS, `${mode}: the answer waited SLOW_MS`);
     }
     assert.equal(local.upstream, 'https://gpdb.aliyuncs.com', 'wrangler.toml\'s GPDB_UPSTREAM');
-    assert.deepEqual(local.mock.requests.map((r) => [r.headers.host, r.response.status]), [[API_HOST, 200], [API_HOST, 200]]);
+    const followed = [CANCEL, ...Array(CANCELLING_POLLS + 1).fill(GET)];
+    assert.deepEqual(local.mock.requests.map((r) => r.action), [...followed, ...followed], 'each cancel followed to Cancelled');
+    assert.deepEqual(new Set(local.mock.requests.map((r) => `${r.headers.host} ${r.response.status}`)), new Set([`${API_HOST} 200`]));
   });
 
   test('with SLOW_MS, Abort can be pressed by hand: the page stops at once', async () => {
@@ -519,12 +815,27 @@ describe('make console', () => {
     const outcome = await cancelJob(page, {
       jobId: 'job-slow',
       whileInFlight: async () => {
-        await until(() => local.mock.requests.length === 3, 'the request to reach the endpoint');
+        await until(() => local.mock.requests.filter((r) => r.action === CANCEL).length === 3, 'the request to reach the endpoint');
         await page.click('#abort');
       },
     });
     assert.equal(outcome.fields.kind, 'aborted');
     assert.ok(Date.now() - started < DELAY_MS, 'before the endpoint answered');
+  });
+
+  test('its finished jobs: each read once its id is typed, stated as finished, the failed one with its error', async () => {
+    for (const [mode, { jobId, status, error }] of [['signing', LOCAL_FINISHED_JOBS[0]], ['forwarding', LOCAL_FINISHED_JOBS[1]]]) {
+      await open(mode);
+      const from = local.mock.requests.length;
+      await page.fill('#namespacePassword', DEFAULTS.namespacePassword);
+      await page.fill('#jobId', jobId);
+      await waitForJob(page, jobId, status);
+      const job = await readJob(page);
+      assert.equal(job.fields.note, `This job already finished (${status}); there is nothing to cancel.`, mode);
+      if (error) assert.equal(job.fields.error, error);
+      assert.equal(await page.isDisabled('#cancel'), true);
+      assert.deepEqual(actionsSince(local.mock, from), [GET], mode);
+    }
   });
 });
 
@@ -539,7 +850,8 @@ describe('the forwarding proxy', () => {
   after(() => stack?.close());
 
   const proxyUrl = () => `${stack.site.url}/api/gpdb`;
-  const signed = (jobId, signatureVersion = 'v3') => lib.signCancelUploadDocumentJob({
+  const SIGNERS = { [CANCEL]: 'signCancelUploadDocumentJob', [GET]: 'signGetUploadDocumentJob' };
+  const signed = (jobId, signatureVersion = 'v3', action = CANCEL) => lib[SIGNERS[action]]({
     ...JOB, credentials: LOCAL_STS, namespacePassword: DEFAULTS.namespacePassword, jobId, proxyUrl: proxyUrl(), signatureVersion,
   });
 
@@ -558,9 +870,11 @@ describe('the forwarding proxy', () => {
     });
   }
 
-  test('refuses other methods, content types, hosts and paths; the endpoint sees none of them', async () => {
+  test('refuses other methods, content types, hosts, paths and actions; the endpoint sees none of them', async () => {
     const { url, body } = signed('job-refused');
     const query = url.slice(url.indexOf('?'));
+    const v2 = signed('job-refused', 'v2');
+    const v2Query = v2.url.slice(v2.url.indexOf('?'));
     const cases = [
       [{ method: 'GET', path: `/api/gpdb${query}` }, 405, 'Proxy.MethodNotAllowed'],
       [{ method: 'PUT', path: `/api/gpdb${query}`, body }, 405, 'Proxy.MethodNotAllowed'],
@@ -577,6 +891,12 @@ describe('the forwarding proxy', () => {
       [{ path: `/api/gpdb@evil.example${query}`, body }, 404, 'Console.NotFound'],
       [{ path: `/api/gpdb?${new URLSearchParams({ Action: 'DescribeDBInstances' })}`, body }, 403, 'Proxy.ActionNotAllowed'],
       [{ path: `/api/gpdb${query}`, body, headers: { 'x-acs-action': 'DescribeDBInstances' } }, 403, 'Proxy.ActionNotAllowed'],
+      // No action named at all; and an allowed one with another beside it, wherever the other is.
+      [{ path: `/api/gpdb${query}`, body }, 403, 'Proxy.ActionNotAllowed'],
+      [{ path: `/api/gpdb${v2Query}`, body: v2.body, headers: { 'x-acs-action': 'DescribeDBInstances' } }, 403, 'Proxy.ActionNotAllowed'],
+      [{ path: `/api/gpdb${v2Query}&Action=DescribeDBInstances`, body: v2.body, headers: { 'x-acs-action': CANCEL } }, 403, 'Proxy.ActionNotAllowed'],
+      [{ path: `/api/gpdb${v2Query}`, body: `${v2.body}&Action=DescribeDBInstances`, headers: { 'x-acs-action': CANCEL } }, 403, 'Proxy.ActionNotAllowed'],
+      [{ path: `/api/gpdb${query}`, body: `${body}&Action=DescribeDBInstances`, headers: { 'x-acs-action': GET } }, 403, 'Proxy.ActionNotAllowed'],
     ];
     for (const [request, status, code] of cases) {
       const res = await rawRequest(request);
@@ -596,15 +916,18 @@ describe('the forwarding proxy', () => {
     assert.deepEqual(stack.mock.requests, [], 'nothing was forwarded');
   });
 
-  for (const signatureVersion of ['v3', 'v2']) {
-    test(`forwards the signed request (${signatureVersion}) byte for byte, with cookies stripped`, async () => {
+  for (const [action, signatureVersion] of [[CANCEL, 'v3'], [CANCEL, 'v2'], [GET, 'v3'], [GET, 'v2']]) {
+    test(`forwards a signed ${action} (${signatureVersion}) byte for byte, with cookies stripped`, async () => {
       stack.mock.reset();
       stack.mock.addJob({ jobId: 'job-wire' });
-      const { url, headers, body } = signed('job-wire', signatureVersion);
+      const { url, headers, body } = signed('job-wire', signatureVersion, action);
       const res = await fetch(url, { method: 'POST', headers: { ...headers, cookie: 'session=console-cookie' }, body });
       assert.equal(res.status, 200, await res.clone().text());
-      assert.equal((await res.json()).Status, 'success');
+      const answer = await res.json();
+      assert.equal(answer.Status, 'success');
+      assert.equal(answer.Job?.Status, action === GET ? 'Running' : undefined);
       const [record] = stack.mock.requests;
+      assert.equal(record.action, action);
       assert.equal(record.signatureVersion, signatureVersion);
       assert.equal(record.path, '/');
       assert.equal(`?${record.rawQuery}`, url.slice(url.indexOf('?')), 'the query string, byte for byte');
@@ -640,6 +963,119 @@ describe('the forwarding proxy', () => {
       assert.equal(seen[0].cookie, undefined, 'no cookie reaches gpdb');
     } finally {
       await site.close();
+      upstream.closeAllConnections();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
+});
+
+describe('the signing routes', () => {
+  let stack;
+  const params = { ...JOB, jobId: 'job-route', namespacePassword: DEFAULTS.namespacePassword };
+
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack?.close());
+
+  // node:http, one connection per request, as the proxy's tests: a refusal leaves the body unread,
+  // so workerd does not reuse the connection, and fetch's pool would.
+  function post(site, path, { method = 'POST', body, headers = {} } = {}) {
+    const { port } = new URL(site.url);
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method, path, headers: { 'content-type': 'application/json', ...headers }, agent: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk) => { text += chunk; }).on('end', () => resolve({
+          status: res.statusCode, headers: new Headers(res.headers), text: async () => text, json: async () => JSON.parse(text),
+        }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  test('/api/cancel and /api/job: the same checks and refusals, in the same shape; the endpoint sees none of them', async () => {
+    const json = JSON.stringify(params);
+    const cases = [
+      [{ method: 'GET' }, 405, 'Console.MethodNotAllowed'],
+      [{ body: json, headers: { 'content-type': 'text/plain' } }, 415, 'Console.UnsupportedMediaType'],
+      [{ body: JSON.stringify({ ...params, collection: 'c'.repeat(5000) }) }, 413, 'Console.PayloadTooLarge'],
+      [{ body: '{' }, 400, 'Console.MalformedJson'],
+      [{ body: '[]' }, 400, 'Console.MalformedJson'],
+      [{ body: JSON.stringify({ ...params, endpoint: 'https://evil.example' }) }, 400, 'UnknownOption'],
+      [{ body: JSON.stringify({ ...params, credentials: LOCAL_STS }) }, 400, 'UnknownOption'],
+      [{ body: json, headers: { origin: 'http://evil.example' } }, 403, 'Console.CrossOriginRefused'],
+      [{ body: json, headers: { 'sec-fetch-site': 'cross-site' } }, 403, 'Console.CrossOriginRefused'],
+      [{ body: json, headers: { 'x-forwarded-host': 'evil.example' } }, 400, 'Console.RoutingHeaderRefused'],
+    ];
+    for (const path of ['/api/cancel', '/api/job']) {
+      for (const [request, status, code] of cases) {
+        const res = await post(stack.site, path, request);
+        const label = `${path} ${request.method ?? 'POST'} ${JSON.stringify(request.headers ?? {})} ${String(request.body).slice(0, 40)}`;
+        const text = await res.text();
+        assert.equal(res.status, status, `${label}: ${text}`);
+        assert.deepEqual(Object.keys(JSON.parse(text)), ['error'], label);
+        const { error } = JSON.parse(text);
+        assert.equal(error.code, code, label);
+        assert.equal(error.kind, 'input', label);
+        assert.equal(error.retryable, false, label);
+        assert.equal(res.headers.get('cache-control'), 'no-store');
+        if (status === 405) assert.equal(res.headers.get('allow'), 'POST');
+      }
+    }
+    assert.deepEqual(stack.mock.requests, [], 'nothing reached gpdb');
+  });
+
+  test('/api/job answers the job\'s state only (no chunk file URLs, no usage), and its errors as /api/cancel does', async () => {
+    stack.mock.reset();
+    stack.mock.addJob({ jobId: 'job-state', status: 'Success' }); // a Success job has chunk files and usage
+    const res = await post(stack.site, '/api/job', { body: JSON.stringify({ ...params, jobId: 'job-state' }) });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    const answer = await res.json();
+    assert.deepEqual(Object.keys(answer).sort(), ['job', 'requestId']);
+    assert.match(answer.requestId, REQUEST_ID);
+    assert.deepEqual(Object.keys(answer.job).sort(), ['completed', 'createTime', 'id', 'progress', 'status', 'updateTime']);
+    assert.deepEqual([answer.job.id, answer.job.status, answer.job.completed, answer.job.progress], ['job-state', 'Success', true, 100]);
+
+    const missing = await post(stack.site, '/api/job', { body: JSON.stringify({ ...params, jobId: 'job-none' }) });
+    assert.equal(missing.status, 404);
+    const { error } = await missing.json();
+    assert.equal(error.kind, 'api');
+    assert.equal(error.code, 'UploadDocumentJob.NotFound');
+    assert.match(error.requestId, REQUEST_ID);
+    assert.match(error.recommend, /^https:\/\/api\.aliyun\.com\/troubleshoot\?/);
+    assert.deepEqual(stack.mock.requests.map((r) => [r.action, r.headers.authorization.split(',')[0]]), [
+      [GET, `ACS3-HMAC-SHA256 Credential=${DEFAULTS.accessKeyId}`], [GET, `ACS3-HMAC-SHA256 Credential=${DEFAULTS.accessKeyId}`],
+    ], 'signed with the Worker\'s own key');
+  });
+
+  test('the key id, the secret and the password are redacted from both routes\' answers, even when gpdb echoes them', async () => {
+    const echo = `key ${DEFAULTS.accessKeyId}, secret ${DEFAULTS.accessKeySecret}, password ${DEFAULTS.namespacePassword}`;
+    const upstream = http.createServer((req, res) => {
+      req.resume().on('end', () => {
+        const body = req.headers['x-acs-action'] === GET
+          ? { RequestId: 'R-GET', Status: 'success', Job: { Id: 'job-echo', Status: 'Failed', Error: echo, ErrorCode: DEFAULTS.accessKeyId } }
+          : { RequestId: 'R-CANCEL', Code: 'Echo.Error', Message: echo };
+        res.writeHead(req.headers['x-acs-action'] === GET ? 200 : 400, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      });
+    });
+    await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const echoing = await startStack({ upstream: `http://127.0.0.1:${upstream.address().port}` });
+    try {
+      const body = JSON.stringify({ ...params, jobId: 'job-echo' });
+      const job = await (await post(echoing.site, '/api/job', { body })).json();
+      assert.equal(job.job.error, 'key ***, secret ***, password ***');
+      assert.equal(job.job.errorCode, '***');
+      const cancel = await post(echoing.site, '/api/cancel', { body });
+      assert.equal(cancel.status, 400);
+      const text = await cancel.text();
+      assert.equal(JSON.parse(text).error.code, 'Echo.Error');
+      for (const secret of [DEFAULTS.accessKeyId, DEFAULTS.accessKeySecret, DEFAULTS.namespacePassword]) {
+        assert.ok(!text.includes(secret) && !JSON.stringify(job).includes(secret), `${secret} redacted`);
+      }
+    } finally {
+      await echoing.close();
       upstream.closeAllConnections();
       await new Promise((resolve) => upstream.close(resolve));
     }

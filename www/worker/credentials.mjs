@@ -2,7 +2,8 @@
 //
 // Demo only: it hands out the STS AccessKey held in the Worker's env (DEMO_STS_*), which the local
 // gpdb endpoint knows. A real console calls STS AssumeRole here for the signed-in operator's RAM
-// role, with a policy that allows gpdb:CancelUploadDocumentJob only, and returns what STS returned.
+// role, with a policy that allows gpdb:CancelUploadDocumentJob and gpdb:GetUploadDocumentJob only, and
+// returns what STS returned.
 import { alibabaError, json } from './responses.mjs';
 
 // AssumeRole's shortest DurationSeconds is 900 (https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-assumerole).

@@ -7,8 +7,8 @@ import { alibabaError, json } from './responses.mjs';
 import { mediaType, readBody } from './guard.mjs';
 
 const FORM = 'application/x-www-form-urlencoded'; // the API's only request body type
-// The only operation this console sends; the proxy forwards nothing else, whatever the credentials allow.
-const ACTION = 'CancelUploadDocumentJob';
+// The only operations this console sends; the proxy forwards nothing else, whatever the credentials allow.
+const ACTIONS = ['CancelUploadDocumentJob', 'GetUploadDocumentJob'];
 // An allow-list both ways: cookies and every other header stay on their side. `authorization` and
 // the x-acs-* headers are the signature V3 the page made (V2 needs only the first four).
 const REQUEST_HEADERS = [
@@ -31,6 +31,20 @@ function upstreamBase(env) {
   return `${url.origin}${url.pathname}`;
 }
 
+/**
+ * Every action the request names: V2 signs `Action` in the query (a server may read one from the
+ * form body too), V3 the `x-acs-action` header. All of them must be allowed, so no second name
+ * can ride along with an allowed one.
+ */
+function namedActions(query, headers, body) {
+  const header = headers.get('x-acs-action');
+  return [
+    ...new URLSearchParams(query).getAll('Action'),
+    ...new URLSearchParams(new TextDecoder().decode(body)).getAll('Action'),
+    ...(header === null ? [] : [header]),
+  ];
+}
+
 export async function forwardToGpdb(request, env) {
   if (request.method !== 'POST') {
     return alibabaError(405, 'Proxy.MethodNotAllowed', `The proxy forwards POST only, not ${request.method}.`, { allow: 'POST' });
@@ -44,12 +58,12 @@ export async function forwardToGpdb(request, env) {
   // The raw query string: re-serialising the parameters could change bytes the signature covers.
   const at = request.url.indexOf('?');
   const query = at === -1 ? '' : request.url.slice(at);
-  // V2 names the action in the signed query, V3 in the signed x-acs-action header.
-  if ((new URLSearchParams(query).get('Action') ?? request.headers.get('x-acs-action')) !== ACTION) {
-    return alibabaError(403, 'Proxy.ActionNotAllowed', `The proxy forwards ${ACTION} only.`);
-  }
   const body = await readBody(request, MAX_BODY_BYTES);
   if (!body) return alibabaError(413, 'Proxy.PayloadTooLarge', `The request body is over ${MAX_BODY_BYTES} bytes.`);
+  const named = namedActions(query, request.headers, body);
+  if (named.length === 0 || !named.every((action) => ACTIONS.includes(action))) {
+    return alibabaError(403, 'Proxy.ActionNotAllowed', `The proxy forwards ${ACTIONS.join(' and ')} only.`);
+  }
 
   const headers = new Headers();
   for (const name of REQUEST_HEADERS) {

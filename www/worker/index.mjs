@@ -1,16 +1,20 @@
 // The console's Cloudflare Worker: serves the page (static assets) and its API.
-//   POST /api/cancel       signing mode: the Worker signs with its own AccessKey and calls gpdb.
+//   POST /api/cancel       signing mode: the Worker signs with its own AccessKey and cancels the job.
+//   POST /api/job          signing mode: likewise, the job's status (GetUploadDocumentJob).
 //   GET  /api/credentials  forwarding mode: short-lived STS credentials for the page's signer.
 //   POST /api/gpdb         forwarding mode: the page's signed request, passed on to GPDB_UPSTREAM.
 import { alibabaError, json } from './responses.mjs';
 import { issueCredentials } from './credentials.mjs';
 import { forwardToGpdb } from './forwarding.mjs';
 import { refusal } from './guard.mjs';
-import { cancelForPage } from './signing.mjs';
+import { cancelForPage, jobForPage } from './signing.mjs';
 
 // Exact paths: nothing after /api/gpdb is ever read, so no path can name another host.
+// Signing mode's routes answer a refusal in their own error shape, which the page reads itself.
+const pageRefusal = (status, code, message) => json(status, { error: { kind: 'input', code, message, retryable: false } });
 const ROUTES = new Map([
-  ['/api/cancel', { handle: cancelForPage, refuse: (status, code, message) => json(status, { error: { kind: 'input', code, message, retryable: false } }) }],
+  ['/api/cancel', { handle: cancelForPage, refuse: pageRefusal }],
+  ['/api/job', { handle: jobForPage, refuse: pageRefusal }],
   ['/api/credentials', { handle: issueCredentials, refuse: alibabaError }],
   ['/api/gpdb', { handle: forwardToGpdb, refuse: alibabaError }],
   ['/api/gpdb/', { handle: forwardToGpdb, refuse: alibabaError }],

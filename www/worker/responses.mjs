@@ -1,5 +1,5 @@
 // The two JSON shapes the Worker answers with. What gpdb-edge reads (Alibaba's error envelope)
-// for the routes the library calls; `{ error: {...} }` for /api/cancel, which the page reads itself.
+// for the routes the library calls; `{ error: {...} }` for /api/cancel and /api/job, which the page reads itself.
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
