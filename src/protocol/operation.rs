@@ -4,7 +4,8 @@
 //! Sources: the CancelUploadDocumentJob and GetUploadDocumentJob API references (gpdb 2016-05-03),
 //! help.aliyun.com/zh/analyticdb-for-postgresql/developer-reference/api-gpdb-2016-05-03-canceluploaddocumentjob;
 //! the split is the official SDK's `cancelUploadDocumentJobWithOptions` and
-//! `getUploadDocumentJobWithOptions` (`@alicloud/gpdb20160503`, tests/cross-check/GET-UPLOAD-DOCUMENT-JOB-NOTES.md):
+//! `getUploadDocumentJobWithOptions` (`@alicloud/gpdb20160503`; PyPI `alibabacloud-gpdb20160503`
+//! 5.12.0 `client.py`, `get_upload_document_job_with_options`; tests/cross-check/GET-UPLOAD-DOCUMENT-JOB-NOTES.md):
 //! `DBInstanceId` and `RegionId` in the query, `Collection`, `JobId`, `Namespace` and
 //! `NamespacePassword` in the `application/x-www-form-urlencoded` body, for both.
 

@@ -2,9 +2,10 @@
 //!
 //! Sources: the CancelUploadDocumentJob API reference (response `{RequestId, Message, Status}`,
 //! `Status` is `success` or `fail`); the official SDK's `GetUploadDocumentJobResponseBody` and its
-//! `Job`, `ChunkResult` and `Usage` models (aliyun/alibabacloud-typescript-sdk,
-//! `gpdb-20160503/src/models/GetUploadDocumentJobResponseBody*.ts`, cross-checked with the Java and
-//! C# SDKs: tests/cross-check/GET-UPLOAD-DOCUMENT-JOB-NOTES.md); and Alibaba Cloud's common error
+//! `Job`, `ChunkResult` and `Usage` models (PyPI `alibabacloud-gpdb20160503` 5.12.0,
+//! `models/_get_upload_document_job_response_body.py`: `Completed` bool, `Progress`,
+//! `EmbeddingEntries` and `EmbeddingTokens` int, the rest str, all optional; the same in the
+//! TypeScript, Java and C# SDKs: tests/cross-check/GET-UPLOAD-DOCUMENT-JOB-NOTES.md); and Alibaba Cloud's common error
 //! body `{RequestId, HostId, Code, Message, Recommend}` (help.aliyun.com/document_detail/28839.html).
 
 use super::error::{ApiError, Error, ResponseError, ResponseProblem};
