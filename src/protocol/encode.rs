@@ -47,6 +47,12 @@ pub fn percent_encode_bytes(out: &mut Vec<u8>, input: &[u8]) {
     out.extend_from_slice(rest);
 }
 
+/// Lower-case hex of `bytes`: V3's hashes and signature, and the random nonces.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes.iter().flat_map(|byte| [DIGITS[usize::from(byte >> 4)], DIGITS[usize::from(byte & 15)]]).map(char::from).collect()
+}
+
 /// Returns the percent-encoding of `input`.
 pub fn percent_encode(input: &str) -> String {
     let mut out = String::with_capacity(input.len());

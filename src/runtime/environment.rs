@@ -6,6 +6,7 @@ use std::cell::{Cell, RefCell};
 
 use js_sys::Date;
 
+use crate::protocol::encode::hex;
 use crate::protocol::{
     sign_request, Action, UploadDocumentJob, Credentials, Destination, EnvironmentProblem, Error, InputProblem, SignatureVersion,
     SignedRequest, Timestamp,
@@ -34,8 +35,7 @@ pub(crate) fn new_nonce() -> Result<String, Error> {
     if !fill_random(&mut bytes) {
         return Err(Error::Environment(EnvironmentProblem::NoRandomness));
     }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    Ok(bytes.iter().flat_map(|byte| [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 15)]]).map(char::from).collect())
+    Ok(hex(&bytes))
 }
 
 /// A uniform number in `[0, 1)` for the backoff's jitter; the middle of the window if

@@ -17,6 +17,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 use super::{encode_each, join};
+use crate::protocol::encode::hex;
 use crate::protocol::redact::MASK;
 use crate::substring::split_once;
 
@@ -26,11 +27,6 @@ pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 /// Lower-case hex of `bytes`' SHA-256: the `x-acs-content-sha256` of a body.
 pub fn hex_sha256(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    bytes.iter().flat_map(|byte| [DIGITS[usize::from(byte >> 4)], DIGITS[usize::from(byte & 15)]]).map(char::from).collect()
 }
 
 /// Stage 1: the canonical request, and the signed header names it covers.
