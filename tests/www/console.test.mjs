@@ -22,6 +22,11 @@ import { assertOnTheWire, launchChromium } from '../package/harness.mjs';
 // The README's screenshots are refreshed with `UPDATE_SCREENSHOTS=1 make test-js`; otherwise they go
 // to .scratch/, so that a test run leaves the tracked files as they are.
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? join(WWW, 'screenshots') : join(WWW, '..', '.scratch', 'screenshots');
+
+async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, name) });
+}
 const WRONG_PASSWORD = 'typed-wrong-password-7f3a';
 const REQUEST_ID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/; // the endpoint's RequestId
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -367,10 +372,7 @@ for (const mode of ['signing', 'forwarding']) {
       assert.equal(await page.getAttribute('#namespacePassword', 'type'), 'password');
       assert.notEqual(await page.inputValue('#namespacePassword'), '', 'a check keeps the password for the cancel');
       assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing with a status shown');
-      if (mode === 'signing') {
-        mkdirSync(SCREENSHOTS, { recursive: true });
-        await page.screenshot({ path: join(SCREENSHOTS, 'job.png') });
-      }
+      if (mode === 'signing') await screenshot(page, 'job.png');
     });
 
     test('a finished job is stated as finished and not offered a cancel: no cancel reaches the endpoint', async () => {
@@ -454,10 +456,7 @@ for (const mode of ['signing', 'forwarding']) {
       }
       assert.equal(sent.response.status, 200);
       assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing after a success');
-      if (mode === 'signing') {
-        mkdirSync(SCREENSHOTS, { recursive: true });
-        await page.screenshot({ path: join(SCREENSHOTS, 'success.png') });
-      }
+      if (mode === 'signing') await screenshot(page, 'success.png');
     });
 
     test('the cancelled job is not offered a cancel again: Enter sends nothing', async () => {
@@ -618,10 +617,7 @@ for (const mode of ['signing', 'forwarding']) {
       assert.match(outcome.fields.requestId, REQUEST_ID);
       await assertFormReady(page);
       assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing after an error');
-      if (mode === 'signing') {
-        mkdirSync(SCREENSHOTS, { recursive: true });
-        await page.screenshot({ path: join(SCREENSHOTS, 'error.png') });
-      }
+      if (mode === 'signing') await screenshot(page, 'error.png');
     });
 
     test('a job id of only spaces: the field named by its label, the entry kept as "(blank)", nothing sent', async () => {
