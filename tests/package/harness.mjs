@@ -12,8 +12,7 @@ import { fileURLToPath } from 'node:url';
 export { startMockGpdb, DEFAULTS } from '../mock-gpdb/server.mjs';
 export { runScenario, scenarioOptions, SECRETS } from './scenario.mjs';
 import { SECRETS } from './scenario.mjs';
-import { DEFAULTS as MOCK_DEFAULTS } from '../mock-gpdb/server.mjs';
-const DEFAULT_JOB_ID = MOCK_DEFAULTS.jobId;
+import { DEFAULTS } from '../mock-gpdb/server.mjs';
 import { officialContentSha256, signOfficially } from '../cross-check/official-v3-signer.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -259,7 +258,7 @@ export function assertScenario(report, mock, { expectedExports = EXPORTS } = {})
 
   // GetUploadDocumentJob: the cancelled job, in the API's names in camelCase; nothing invented.
   assert.match(report.state.requestId, /^[0-9A-F-]{36}$/);
-  assert.equal(report.state.job.id, DEFAULT_JOB_ID);
+  assert.equal(report.state.job.id, DEFAULTS.jobId);
   assert.equal(report.state.job.status, 'Cancelling');
   assert.equal(typeof report.state.job.progress, 'number');
   assert.equal(typeof report.state.job.completed, 'boolean');
