@@ -48,7 +48,9 @@ impl AssumeRole {
             return malformed("roleSessionName", "2 to 64 characters of letters, digits, '.', '@', '-' and '_'");
         }
         if let Some(policy) = &self.policy {
-            if !(1..=MAX_POLICY_CHARS).contains(&policy.chars().count()) {
+            // Characters, not bytes: every byte but a UTF-8 continuation byte starts one.
+            let chars = policy.bytes().filter(|b| b & 0xC0 != 0x80).count();
+            if !(1..=MAX_POLICY_CHARS).contains(&chars) {
                 return malformed("policy", "a session policy of 1 to 2048 characters");
             }
             if parse_object(policy).is_none() {
