@@ -47,7 +47,7 @@ pub struct ApiRequest<'a> {
     pub body: Vec<(&'a str, &'a str)>,
 }
 
-impl ApiRequest<'_> {
+impl<'a> ApiRequest<'a> {
     /// Checks the action, the version and every parameter name; values may be anything, empty
     /// included, up to [`MAX_PARAMETER_BYTES`].
     pub fn validate(&self) -> Result<(), Error> {
@@ -90,7 +90,7 @@ impl ApiRequest<'_> {
 
     /// The values of the parameters named in `secret_names` or [`DEFAULT_SECRET_PARAMETERS`]:
     /// what the attempt loop redacts from errors.
-    pub fn secret_values(&self, secret_names: &[String]) -> Vec<&str> {
+    pub fn secret_values(&self, secret_names: &[String]) -> Vec<&'a str> {
         let is_secret = |name: &str| DEFAULT_SECRET_PARAMETERS.contains(&name) || secret_names.iter().any(|n| n == name);
         self.query.iter().chain(&self.body).filter(|(name, _)| is_secret(name)).map(|(_, value)| *value).collect()
     }

@@ -4,6 +4,7 @@
 
 mod api;
 mod attempts;
+mod calls;
 mod credentials;
 mod environment;
 mod fetch;
@@ -18,6 +19,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use calls::Call;
 pub use js_imports::Glue;
 use crate::protocol::Action;
 
@@ -76,23 +78,8 @@ pub fn check_assume_role(options: JsValue) -> Result<(), JsValue> {
     api::check_assume_role(&options)
 }
 
-/// The asynchronous exports.
-#[derive(Clone, Copy)]
-enum Call {
-    Job(Action),
-    Api,
-    AssumeRole,
-}
-
 /// Runs an asynchronous export. One future type for all (a `#[wasm_bindgen] async fn` or a
 /// `future_to_promise` each compiled the promise machinery into each: 1.5 KB gzip apiece).
 fn run(call: Call, options: JsValue) -> Promise {
-    future_to_promise(async move {
-        let result = match call {
-            Call::Job(action) => jobs::run(action, options).await,
-            Call::Api => api::call(options).await,
-            Call::AssumeRole => api::assume_role(options).await,
-        };
-        result.map_err(JsValue::from)
-    })
+    future_to_promise(async move { calls::run(call, options).await.map_err(JsValue::from) })
 }
