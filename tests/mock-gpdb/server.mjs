@@ -724,6 +724,7 @@ async function main(args) {
   if (cli.delayMs) process.stdout.write(`# every answer is delayed by ${cli.delayMs} ms\n`);
   // Fake credentials, printed so a developer can point a client at the mock.
   for (const [name, value] of Object.entries(settings)) process.stdout.write(`# ${name}=${value}\n`);
+  process.stdout.write(`# STS AssumeRole on the same URL (version ${sts.VERSION}): RoleArn=${sts.DEFAULT_ROLE_ARN}\n`);
   const stop = () => mock.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
