@@ -698,6 +698,22 @@ describe('ambiguous cancels, action-targeted faults, slow answers', () => {
     await assertAlibabaError(mock, await signedRequest(mock), 400, 'UploadDocumentJob.StatusInvalid');
   });
 
+  test('apply-then-gateway-error: the job is cancelled behind a gateway that answers 504 (HTML) or 502 (JSON)', async () => {
+    mock.inject({ type: 'apply-then-gateway-error' });
+    const res = await v3Request(mock);
+    assert.equal(res.status, 504);
+    assert.equal(res.headers.get('content-type'), 'text/html');
+    assert.match(await res.text(), /<h1>504 Gateway Timeout<\/h1>/);
+    assert.equal(mock.jobs.get(DEFAULTS.jobId).status, 'Cancelling');
+    assert.deepEqual([mock.requests[0].response, mock.requests[0].withheld], [{ status: 504, code: null }, { status: 200, code: 'success' }]);
+    await assertAlibabaError(mock, await signedRequest(mock), 400, 'UploadDocumentJob.StatusInvalid');
+
+    mock.addJob({ jobId: 'job-502' });
+    mock.inject({ type: 'apply-then-gateway-error', status: 502, body: 'json' });
+    await assertAlibabaError(mock, await signedRequest(mock, { form: { JobId: 'job-502' } }), 502, 'BadGateway');
+    assert.equal(mock.jobs.get('job-502').status, 'Cancelling');
+  });
+
   test('apply-then-hang: the job is cancelled, no answer comes', async () => {
     mock.inject({ type: 'apply-then-hang' });
     await assert.rejects(signedRequest(mock, { signal: AbortSignal.timeout(300) }), (err) => err.name === 'TimeoutError');
