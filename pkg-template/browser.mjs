@@ -8,5 +8,6 @@ import { lazyEntry } from './lazy.mjs';
 // entry's initialisation when it only re-exported.
 export const {
   ready, cancelUploadDocumentJob, getUploadDocumentJob, waitForUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob,
+  callApi, signApiRequest, assumeRole,
 } = lazyEntry(() => new URL('./gpdb_edge_bg.wasm', import.meta.url));
 export { GpdbError } from './glue.mjs';

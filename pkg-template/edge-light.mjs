@@ -8,5 +8,6 @@ import { lazyEntry } from './lazy.mjs';
 // entry's initialisation when it only re-exported.
 export const {
   ready, cancelUploadDocumentJob, getUploadDocumentJob, waitForUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob,
+  callApi, signApiRequest, assumeRole,
 } = lazyEntry(() => module);
 export { GpdbError } from './glue.mjs';

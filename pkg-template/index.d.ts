@@ -315,3 +315,113 @@ export declare function signGetUploadDocumentJob(options: SignGetUploadDocumentJ
  * loads it at import, so this resolves at once there.
  */
 export declare function ready(): Promise<void>;
+
+// --- Any Alibaba Cloud RPC API: callApi, signApiRequest, assumeRole ---------------------------
+
+/** A parameter value: sent as its string form (`String(value)`). Objects and arrays are refused: pass JSON text or flat keys (`Tag.1.Key`). */
+export type ApiParameterValue = string | number | boolean;
+
+/** The parameters of one place (query string or form body), by the API's own names (`RoleArn`, `Tag.1.Key`). */
+export type ApiParameters = Record<string, ApiParameterValue>;
+
+/** The action of {@link callApi} and {@link signApiRequest}, and where to send it. */
+export interface ApiRequestParameters {
+  /** `Action`, e.g. `"AssumeRole"`: ASCII letters and digits. */
+  action: string;
+  /** `Version`, the API's date, e.g. `"2015-04-01"` (`YYYY-MM-DD`). */
+  version: string;
+  /** The product's endpoint, e.g. `"https://sts.aliyuncs.com"`: required (the request is signed for its host). */
+  endpoint: string;
+  /** Where to send instead: a proxy that forwards the request to `endpoint` unchanged. */
+  proxyUrl?: string | null;
+  /** Parameters for the query string, as the API reference places them. */
+  query?: ApiParameters | null;
+  /** Parameters for the `application/x-www-form-urlencoded` body. */
+  body?: ApiParameters | null;
+  /**
+   * Names of parameters whose values are secrets: removed from every error, in every encoding.
+   * `NamespacePassword` and `Password` are secrets without being named here.
+   */
+  secrets?: readonly string[] | null;
+  /** Signature method: `"v3"` (ACS3-HMAC-SHA256, the default) or `"v2"` (HMAC-SHA1). */
+  signatureVersion?: "v3" | "v2" | null;
+}
+
+/** Options of {@link callApi}. */
+export interface CallApiOptions extends ApiRequestParameters {
+  /** Credentials, or an async provider of them (such as {@link assumeRole}'s). Node.js falls back to the environment. */
+  credentials?: Credentials | CredentialsProvider;
+  /**
+   * Whether sending the action twice has the effect of sending it once. Default `false`: only
+   * failures that surely were not applied are retried (`Throttling*`, 429, a connection refused or
+   * never opened). `true` also retries timeouts, lost connections and 5xx answers.
+   */
+  idempotent?: boolean | null;
+  /** Aborts the call at once; the rejection has `kind: "aborted"`. */
+  signal?: AbortSignal | null;
+  /** Per-attempt timeout in milliseconds (1 to 2147483647). Default 10000. */
+  timeoutMs?: number | null;
+  /** Retries after the first attempt (0 to 10). Default 2; which failures are retried depends on `idempotent`. */
+  maxRetries?: number | null;
+}
+
+/** Options of {@link signApiRequest}. */
+export interface SignApiRequestOptions extends ApiRequestParameters {
+  /** Credentials (a plain object: signing is synchronous). Node.js falls back to the environment. */
+  credentials?: Credentials;
+  /** The time to sign. Default: now. */
+  timestamp?: Date | string | null;
+  /** The nonce to sign. Default: 128 random bits as 32 hex digits. */
+  nonce?: string | null;
+}
+
+/** Options of {@link assumeRole}: STS AssumeRole (2015-04-01) for a RAM role. */
+export interface AssumeRoleOptions {
+  /** The RAM user's (or another role's) credentials that may assume the role. */
+  credentials?: Credentials | CredentialsProvider;
+  /** `RoleArn`: `acs:ram::<account id>:role/<role name>`. */
+  roleArn: string;
+  /** `RoleSessionName`: 2 to 64 of letters, digits, `.`, `@`, `-`, `_`; shown in ActionTrail. */
+  roleSessionName: string;
+  /** `Policy`: the session policy, an object or its JSON text (1 to 2048 characters); narrows the role's permissions. */
+  policy?: object | string | null;
+  /** `DurationSeconds`: 900 to 43200 (and at most the role's MaxSessionDuration). The API's default is 3600. */
+  durationSeconds?: number | null;
+  /** `ExternalId`: 2 to 1224 of letters, digits and `= , . @ : / - _`. */
+  externalId?: string | null;
+  /** STS's endpoint. Default `"https://sts.aliyuncs.com"`. */
+  endpoint?: string | null;
+  /** Where to send instead: a proxy that forwards to `endpoint` unchanged. */
+  proxyUrl?: string | null;
+  /** Signature method: `"v3"` (the default) or `"v2"` (as the official STS client signs). */
+  signatureVersion?: "v3" | "v2" | null;
+  /** Per-attempt timeout in milliseconds. Default 10000. */
+  timeoutMs?: number | null;
+  /** Retries of transient failures (AssumeRole changes nothing). Default 2. */
+  maxRetries?: number | null;
+}
+
+/** What an {@link assumeRole} provider resolves: STS credentials and when they expire. */
+export interface AssumedRoleCredentials extends Credentials {
+  securityToken: string;
+  /** `Expiration`, as STS writes it: `"2015-04-09T11:52:19Z"`. */
+  expiration: string;
+}
+
+/**
+ * Signs and sends any Alibaba Cloud RPC action; resolves its JSON answer as parsed, with the
+ * API's own (PascalCase) keys. Rejects with a {@link GpdbError}: for kind `"api"` the API's `code`,
+ * `message`, `requestId` and `recommend`.
+ */
+export declare function callApi<T = unknown>(options: CallApiOptions): Promise<T>;
+
+/** Builds the signed request of any RPC action without sending it. Synchronous; in browsers `await ready()` first. */
+export declare function signApiRequest(options: SignApiRequestOptions): SignedRequest;
+
+/**
+ * A credentials provider for a RAM role: pass it as `credentials` to any call. Its credentials are
+ * kept until 5 minutes before their `expiration`; concurrent calls share one AssumeRole request;
+ * a failure is not kept. Throws a {@link GpdbError} (kind `"input"`) at once for malformed options
+ * where the WebAssembly is loaded (everywhere but a browser before `ready()`), else at the first call.
+ */
+export declare function assumeRole(options: AssumeRoleOptions): () => Promise<AssumedRoleCredentials>;

@@ -44,5 +44,10 @@ export function lazyEntry(source) {
     waitForUploadDocumentJob: afterReady((options) => glue.waitForUploadDocumentJob(wasm.getUploadDocumentJob, options)),
     signCancelUploadDocumentJob: whenLoaded('signCancelUploadDocumentJob'),
     signGetUploadDocumentJob: whenLoaded('signGetUploadDocumentJob'),
+    callApi: afterReady((options) => wasm.callApi(options)),
+    signApiRequest: whenLoaded('signApiRequest'),
+    // The options are checked when the provider is made if the wasm is loaded by then, else
+    // before its first request.
+    assumeRole: (options) => glue.assumeRole(afterReady((o) => wasm.assumeRoleOnce(o)), options, loaded ? wasm.checkAssumeRole : undefined),
   };
 }

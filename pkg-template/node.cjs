@@ -14,6 +14,9 @@ module.exports = {
   waitForUploadDocumentJob: (options) => glue.waitForUploadDocumentJob(wasm.getUploadDocumentJob, options),
   signCancelUploadDocumentJob: wasm.signCancelUploadDocumentJob,
   signGetUploadDocumentJob: wasm.signGetUploadDocumentJob,
+  callApi: wasm.callApi,
+  signApiRequest: wasm.signApiRequest,
+  assumeRole: (options) => glue.assumeRole(wasm.assumeRoleOnce, options, wasm.checkAssumeRole),
   GpdbError: glue.GpdbError,
   ready: () => Promise.resolve(),
 };

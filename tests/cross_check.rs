@@ -18,7 +18,7 @@ use gpdb_edge::protocol::sign::v2::{CanonicalQuery, Signature, StringToSign};
 use gpdb_edge::protocol::sign::v3;
 use gpdb_edge::protocol::{
     Action,
-    sign_request, UploadDocumentJob, Credentials, Destination, Endpoint, SignatureVersion, Timestamp,
+    sign_request, UploadDocumentJobParameters, Credentials, Destination, Endpoint, SignatureVersion, Timestamp,
 };
 
 const CANCEL: Action = Action::CancelUploadDocumentJob;
@@ -189,9 +189,9 @@ fn canonical_query_string_to_sign_and_signature_agree_with_the_official_signer()
 
 /// The `i`th generated operation: every text field arbitrary, five regions in turn, a third with
 /// the default namespace.
-fn operation(rng: &mut Rng, i: usize) -> UploadDocumentJob {
+fn operation(rng: &mut Rng, i: usize) -> UploadDocumentJobParameters {
     let regions = ["cn-hangzhou", "cn-beijing", "ap-southeast-1", "us-west-1", "cn-shanghai-finance-1"];
-    UploadDocumentJob {
+    UploadDocumentJobParameters {
         db_instance_id: text(rng),
         region_id: regions[i % regions.len()].to_owned(),
         namespace: if i % 3 == 0 { None } else { Some(text(rng)) },
@@ -213,7 +213,7 @@ fn signed_requests_verify_with_the_official_signer() {
         let endpoint = Endpoint::for_region(&op.region_id).unwrap();
         let timestamp = Timestamp::from_unix_millis(1_700_000_000_000 + rng.below(1 << 40) as i64).unwrap();
         let nonce = format!("{:016x}{:016x}", rng.next(), rng.next());
-        let request = sign_request(CANCEL, &op, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, timestamp, &nonce).unwrap();
+        let request = op.request(CANCEL).and_then(|r| sign_request(&r, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, timestamp, &nonce)).unwrap();
 
         // Read the request back as the server does: query string plus form body.
         let (_, query) = request.url.split_once('?').unwrap();
@@ -283,7 +283,7 @@ fn v3_requests_agree_with_the_official_get_authorization() {
         let timestamp = Timestamp::from_unix_millis(1_700_000_000_000 + rng.below(1 << 40) as i64).unwrap();
         let nonce = format!("{:016x}{:016x}", rng.next(), rng.next());
         let destination = Destination::direct(endpoint.clone());
-        let request = sign_request(CANCEL, &op, &credentials, &destination, SignatureVersion::V3, timestamp, &nonce).unwrap();
+        let request = op.request(CANCEL).and_then(|r| sign_request(&r, &credentials, &destination, SignatureVersion::V3, timestamp, &nonce)).unwrap();
 
         // Read the request back as a server does: the query off the URL, the headers, the body.
         let (_, query) = request.url.split_once('?').unwrap();

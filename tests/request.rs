@@ -2,7 +2,7 @@
 
 use gpdb_edge::protocol::{
     Action,
-    sign_request, UploadDocumentJob, Credentials, Destination, Endpoint, SignatureVersion, Timestamp,
+    sign_request, UploadDocumentJobParameters, Credentials, Destination, Endpoint, SignatureVersion, Timestamp,
 };
 
 const CANCEL: Action = Action::CancelUploadDocumentJob;
@@ -11,8 +11,8 @@ const PASSWORD: &str = "pa ss/wörd&=+";
 const SECRET: &str = "testsecret";
 const TOKEN: &str = "sts-token+/=";
 
-fn op() -> UploadDocumentJob {
-    UploadDocumentJob {
+fn op() -> UploadDocumentJobParameters {
+    UploadDocumentJobParameters {
         db_instance_id: "gp-xxxxxxxxx".into(),
         region_id: "cn-hangzhou".into(),
         namespace: None,
@@ -30,7 +30,7 @@ fn at() -> Timestamp {
 // The Signature below is what @alicloud/openapi-util getRPCSignature gives for these parameters.
 fn the_request_is_a_post_with_the_official_split() {
     let endpoint = Endpoint::parse("https://console.example.com/api/gpdb").unwrap();
-    let request = sign_request(CANCEL, &op(), &Credentials::new("testid", SECRET, None), &Destination::direct(endpoint.clone()), SignatureVersion::V2, at(), "nonce-1").unwrap();
+    let request = op().request(CANCEL).and_then(|r| sign_request(&r, &Credentials::new("testid", SECRET, None), &Destination::direct(endpoint.clone()), SignatureVersion::V2, at(), "nonce-1")).unwrap();
     assert_eq!(request.method, "POST");
     assert_eq!(
         request.url,
@@ -59,7 +59,7 @@ fn the_request_is_a_post_with_the_official_split() {
 fn sts_token_is_signed_in_the_body_never_in_the_url() {
     let endpoint = Endpoint::for_region("cn-beijing").unwrap();
     let request =
-        sign_request(CANCEL, &op(), &Credentials::new("testid", SECRET, Some(TOKEN.into())), &Destination::direct(endpoint.clone()), SignatureVersion::V2, at(), "n").unwrap();
+        op().request(CANCEL).and_then(|r| sign_request(&r, &Credentials::new("testid", SECRET, Some(TOKEN.into())), &Destination::direct(endpoint.clone()), SignatureVersion::V2, at(), "n")).unwrap();
     assert!(request.url.starts_with("https://gpdb.cn-beijing.aliyuncs.com/?"));
     assert!(request.body.ends_with("&SecurityToken=sts-token%2B%2F%3D"));
     for secret in ["sts-token", "pa%20ss", "testsecret", "SecurityToken", "NamespacePassword"] {
@@ -72,7 +72,7 @@ fn a_different_nonce_or_time_changes_the_signature() {
     let endpoint = Endpoint::for_region("cn-hangzhou").unwrap();
     let credentials = Credentials::new("testid", SECRET, None);
     let signature = |nonce, millis| {
-        let request = sign_request(CANCEL, &op(), &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, Timestamp::from_unix_millis(millis).unwrap(), nonce).unwrap();
+        let request = op().request(CANCEL).and_then(|r| sign_request(&r, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, Timestamp::from_unix_millis(millis).unwrap(), nonce)).unwrap();
         request.url.rsplit_once("&Signature=").unwrap().1.to_owned()
     };
     let base = signature("a", 1_456_231_584_000);
@@ -84,7 +84,7 @@ fn a_different_nonce_or_time_changes_the_signature() {
 #[test]
 fn debug_output_masks_every_secret() {
     let credentials = Credentials::new("testid", SECRET, Some(TOKEN.into()));
-    let request = sign_request(CANCEL, &op(), &credentials, &Destination::direct(Endpoint::for_region("cn-hangzhou").unwrap()), SignatureVersion::V2, at(), "n").unwrap();
+    let request = op().request(CANCEL).and_then(|r| sign_request(&r, &credentials, &Destination::direct(Endpoint::for_region("cn-hangzhou").unwrap()), SignatureVersion::V2, at(), "n")).unwrap();
     let shown = format!("{request:?} {credentials:?} {:?}", op());
     for secret in [SECRET, "sts-token", "pa%20ss", "pa ss"] {
         assert!(!shown.contains(secret), "{secret} in {shown}");

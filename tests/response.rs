@@ -1,19 +1,19 @@
 //! Status + body → result or typed error, for every case the API, a gateway or a proxy produces.
 
-use gpdb_edge::protocol::{parse_job_state, parse_response, ApiError, CancelResult, Error, Job, ResponseProblem, Usage};
+use gpdb_edge::protocol::{parse_job_state, parse_cancel_answer, ApiError, CancelResult, Error, Job, ResponseProblem, Usage};
 use proptest::prelude::*;
 
 const PASSWORD: &str = "pass word/1";
 
 fn api(status: u16, body: &str) -> ApiError {
-    match parse_response(status, body.as_bytes(), &[PASSWORD]) {
+    match parse_cancel_answer(status, body.as_bytes(), &[PASSWORD]) {
         Err(Error::Api(e)) => *e,
         other => panic!("{status} {body}: {other:?}"),
     }
 }
 
 fn response_problem(status: u16, body: &[u8]) -> (ResponseProblem, String, bool) {
-    match parse_response(status, body, &[PASSWORD]) {
+    match parse_cancel_answer(status, body, &[PASSWORD]) {
         Err(err @ Error::Response(_)) => {
             let retryable = err.retryable();
             let Error::Response(e) = err else { unreachable!() };
@@ -28,7 +28,7 @@ fn success() {
     // Source: CancelUploadDocumentJob API reference, response example.
     let body = br#"{"RequestId":"ABB39CC3-4488-4857-905D-2E4A051D0521","Message":"success","Status":"success"}"#;
     assert_eq!(
-        parse_response(200, body, &[]).unwrap(),
+        parse_cancel_answer(200, body, &[]).unwrap(),
         CancelResult {
             request_id: "ABB39CC3-4488-4857-905D-2E4A051D0521".into(),
             status: "success".into(),
@@ -128,16 +128,16 @@ proptest! {
 
     #[test]
     fn never_panics_on_random_bytes(status in 0u16..1000, body in proptest::collection::vec(any::<u8>(), 0..512)) {
-        let _ = parse_response(status, &body, &[PASSWORD]);
+        let _ = parse_cancel_answer(status, &body, &[PASSWORD]);
     }
 
     #[test]
     fn never_panics_on_json_like_text(status in 100u16..600, body in r#"[\{\}\[\]":,\\ a-zA-Z0-9.eE+\-]{0,200}"#) {
-        let _ = parse_response(status, body.as_bytes(), &[PASSWORD]);
+        let _ = parse_cancel_answer(status, body.as_bytes(), &[PASSWORD]);
     }
 }
 
-// GetUploadDocumentJob, with the official model's fields (tests/cross-check/GET-UPLOAD-DOCUMENT-JOB-NOTES.md).
+// GetUploadDocumentJobParameters, with the official model's fields (tests/cross-check/GET-UPLOAD-DOCUMENT-JOB-NOTES.md).
 #[test]
 fn a_job_state_keeps_every_field_the_api_sent() {
     let body = br#"{"RequestId":"R","Status":"success","Message":"success","Job":{"Id":"j1","Status":"Success","Completed":true,"Progress":100,"Error":"","ErrorCode":"","CreateTime":"2024-01-08 16:52:04.864664","UpdateTime":"2024-01-08 16:53:04.864664"},"ChunkResult":{"ChunkFileUrl":"https://x/c.jsonl","PlainChunkFileUrl":"https://x/c.txt"},"Usage":{"EmbeddingEntries":10,"EmbeddingTokens":475}}"#;

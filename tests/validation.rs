@@ -3,7 +3,7 @@
 
 use gpdb_edge::protocol::{
     Action,
-    sign_request, UploadDocumentJob, Credentials, Destination, Endpoint, Error, InputProblem, SignatureVersion, Timestamp,
+    sign_request, UploadDocumentJobParameters, Credentials, Destination, Endpoint, Error, InputProblem, SignatureVersion, Timestamp,
 };
 
 const CANCEL: Action = Action::CancelUploadDocumentJob;
@@ -12,9 +12,9 @@ const PASSWORD: &str = "s3cret-namespace-password";
 const SECRET: &str = "s3cret-access-key-secret";
 const TOKEN: &str = "s3cret-sts-token";
 
-fn valid() -> (UploadDocumentJob, Credentials) {
+fn valid() -> (UploadDocumentJobParameters, Credentials) {
     (
-        UploadDocumentJob {
+        UploadDocumentJobParameters {
             db_instance_id: "gp-xxxxxxxxx".into(),
             region_id: "cn-hangzhou".into(),
             namespace: None,
@@ -26,7 +26,7 @@ fn valid() -> (UploadDocumentJob, Credentials) {
     )
 }
 
-type Edit = fn(&mut UploadDocumentJob, &mut Credentials);
+type Edit = fn(&mut UploadDocumentJobParameters, &mut Credentials);
 
 #[test]
 fn each_rule_rejects_before_anything_is_built() {
@@ -57,7 +57,7 @@ fn each_rule_rejects_before_anything_is_built() {
         let (mut op, mut credentials) = valid();
         edit(&mut op, &mut credentials);
         let endpoint = Endpoint::parse("https://gpdb.aliyuncs.com").unwrap();
-        let err = sign_request(CANCEL, &op, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, Timestamp::from_unix_millis(0).unwrap(), "nonce")
+        let err = op.request(CANCEL).and_then(|r| sign_request(&r, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, Timestamp::from_unix_millis(0).unwrap(), "nonce"))
             .expect_err(name);
         let (Error::Input(input) | Error::Credentials(input)) = &err else { panic!("{name}: {err:?}") };
         assert_eq!(err.kind(), kind, "{name}");
@@ -78,9 +78,9 @@ fn long_values_and_tokens_have_their_own_limits() {
     op.job_id = "j".repeat(4096);
     credentials.security_token = Some("t".repeat(16 * 1024));
     let endpoint = Endpoint::for_region("cn-hangzhou").unwrap();
-    assert!(sign_request(CANCEL, &op, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, Timestamp::from_unix_millis(0).unwrap(), "n").is_ok());
+    assert!(op.request(CANCEL).and_then(|r| sign_request(&r, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, Timestamp::from_unix_millis(0).unwrap(), "n")).is_ok());
     credentials.security_token = Some("t".repeat(16 * 1024 + 1));
-    let err = sign_request(CANCEL, &op, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, Timestamp::from_unix_millis(0).unwrap(), "n").unwrap_err();
+    let err = op.request(CANCEL).and_then(|r| sign_request(&r, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, Timestamp::from_unix_millis(0).unwrap(), "n")).unwrap_err();
     assert_eq!(err.code(), "ParameterTooLong");
 }
 
@@ -88,7 +88,7 @@ fn long_values_and_tokens_have_their_own_limits() {
 fn namespace_defaults_to_public() {
     let (op, _) = valid();
     assert_eq!(op.namespace(), "public");
-    assert!(op.body_params().contains(&("Namespace", "public")));
+    assert!(op.request(CANCEL).unwrap().body.contains(&("Namespace", "public")));
 }
 
 #[test]
@@ -97,7 +97,7 @@ fn nonce_override_is_checked() {
     let endpoint = Endpoint::for_region("cn-hangzhou").unwrap();
     let at = Timestamp::from_unix_millis(0).unwrap();
     for (nonce, code) in [("", "EmptyParameter"), ("a\nb", "InvalidCharacter"), (&"n".repeat(129)[..], "ParameterTooLong")] {
-        let err = sign_request(CANCEL, &op, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, at, nonce).unwrap_err();
+        let err = op.request(CANCEL).and_then(|r| sign_request(&r, &credentials, &Destination::direct(endpoint.clone()), SignatureVersion::V2, at, nonce)).unwrap_err();
         assert_eq!((err.kind(), err.code()), ("input", code));
         assert!(err.to_string().starts_with("nonce "));
     }

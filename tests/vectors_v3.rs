@@ -7,7 +7,7 @@
 use gpdb_edge::protocol::sign::v3::{hex_sha256, CanonicalRequest, Signature, StringToSign};
 use gpdb_edge::protocol::{
     Action,
-    sign_request, UploadDocumentJob, Credentials, Destination, Endpoint, Error,
+    sign_request, UploadDocumentJobParameters, Credentials, Destination, Endpoint, Error,
     SignatureVersion, Timestamp,
 };
 
@@ -62,8 +62,8 @@ fn alibabas_known_answer_stage_by_stage() {
     );
 }
 
-fn op() -> UploadDocumentJob {
-    UploadDocumentJob {
+fn op() -> UploadDocumentJobParameters {
+    UploadDocumentJobParameters {
         db_instance_id: "gp-bp1234567890".into(),
         region_id: "cn-hangzhou".into(),
         namespace: None,
@@ -81,13 +81,13 @@ fn at() -> Timestamp {
 fn a_v3_request_has_the_official_shape() {
     let credentials = Credentials::new("LTAI-id", "secret", Some("sts-token".into()));
     let destination = Destination::direct(Endpoint::for_region("cn-hangzhou").unwrap());
-    let request = sign_request(CANCEL, &op(),
+    let request = op().request(CANCEL).and_then(|r| sign_request(&r,
         &credentials,
         &destination,
         SignatureVersion::V3,
         at(),
         "nonce-1",
-    )
+    ))
     .unwrap();
     assert_eq!(request.method, "POST");
     // No common parameter in the query string; nothing secret in the URL.
@@ -139,15 +139,15 @@ fn behind_a_proxy_the_request_goes_to_the_proxy_signed_for_the_api_host() {
     let credentials = Credentials::new("id", "secret", None);
     let endpoint = Endpoint::for_region("cn-beijing").unwrap();
     let proxy = Endpoint::parse_option("proxyUrl", "https://console.example.com/api/gpdb").unwrap();
-    let direct = sign_request(CANCEL, &op(),
+    let direct = op().request(CANCEL).and_then(|r| sign_request(&r,
         &credentials,
         &Destination::direct(endpoint.clone()),
         SignatureVersion::V3,
         at(),
         "n",
-    )
+    ))
     .unwrap();
-    let proxied = sign_request(CANCEL, &op(),
+    let proxied = op().request(CANCEL).and_then(|r| sign_request(&r,
         &credentials,
         &Destination {
             endpoint,
@@ -156,7 +156,7 @@ fn behind_a_proxy_the_request_goes_to_the_proxy_signed_for_the_api_host() {
         SignatureVersion::V3,
         at(),
         "n",
-    )
+    ))
     .unwrap();
     assert_eq!(
         proxied.url,
@@ -187,38 +187,38 @@ fn the_host_header_leaves_out_default_ports() {
 fn header_values_must_be_visible_ascii_with_v3_only() {
     let destination = Destination::direct(Endpoint::for_region("cn-hangzhou").unwrap());
     let with_token = Credentials::new("id", "secret", Some("tök en".into()));
-    let error = sign_request(CANCEL, &op(),
+    let error = op().request(CANCEL).and_then(|r| sign_request(&r,
         &with_token,
         &destination,
         SignatureVersion::V3,
         at(),
         "n",
-    )
+    ))
     .unwrap_err();
     assert!(
         matches!(&error, Error::Credentials(e) if e.field == "credentials.securityToken"),
         "{error:?}"
     );
     assert!(!error.to_string().contains("tök"), "{error}");
-    let error = sign_request(CANCEL, &op(),
+    let error = op().request(CANCEL).and_then(|r| sign_request(&r,
         &Credentials::new("id", "s", None),
         &destination,
         SignatureVersion::V3,
         at(),
         "nön",
-    )
+    ))
     .unwrap_err();
     assert!(
         matches!(&error, Error::Input(e) if e.field == "nonce"),
         "{error:?}"
     );
     // V2 sends them percent-encoded in the body and URL.
-    assert!(sign_request(CANCEL, &op(),
+    assert!(op().request(CANCEL).and_then(|r| sign_request(&r,
         &with_token,
         &destination,
         SignatureVersion::V2,
         at(),
         "nön"
-    )
+    ))
     .is_ok());
 }

@@ -7,7 +7,7 @@ use std::cell::OnceCell;
 
 use gpdb_edge::protocol::{
     Action,
-    sign_request, UploadDocumentJob, Credentials, Destination, Endpoint, SignatureVersion, Timestamp,
+    sign_request, UploadDocumentJobParameters, Credentials, Destination, Endpoint, SignatureVersion, Timestamp,
 };
 use gpdb_edge::runtime::Glue;
 use gpdb_edge::runtime::{cancel_upload_document_job, install, sign_cancel_upload_document_job};
@@ -97,7 +97,7 @@ async fn signing_v2_with_a_fixed_time_and_nonce_gives_the_official_request() {
 async fn signing_v3_through_js_gives_the_core_s_request() {
     install_glue().await;
     let signed = sign_at("2016-02-23T12:46:24Z", "nonce-1", "v3");
-    let operation = UploadDocumentJob {
+    let operation = UploadDocumentJobParameters {
         db_instance_id: "gp-xxxxxxxxx".into(),
         region_id: "cn-hangzhou".into(),
         namespace: None,
@@ -108,7 +108,7 @@ async fn signing_v3_through_js_gives_the_core_s_request() {
     let destination = Destination::direct(Endpoint::parse(ENDPOINT).unwrap());
     let at = Timestamp::from_unix_millis(1_456_231_584_000).unwrap();
     let credentials = Credentials::new("testid", "testsecret", None);
-    let core = sign_request(CANCEL, &operation, &credentials, &destination, SignatureVersion::V3, at, "nonce-1").unwrap();
+    let core = operation.request(CANCEL).and_then(|r| sign_request(&r, &credentials, &destination, SignatureVersion::V3, at, "nonce-1")).unwrap();
     assert_eq!(string(&signed, "url"), core.url);
     assert_eq!(string(&signed, "body"), core.body);
     let headers = get(&signed, "headers");

@@ -1,4 +1,4 @@
-//! `parse_response` on any status and body: it never panics, and it keeps the promises its
+//! `parse_cancel_answer` on any status and body: it never panics, and it keeps the promises its
 //! docs make about errors.
 //!
 //! Input layout: the first two bytes are the HTTP status (big-endian, modulo 1000), the rest is
@@ -8,17 +8,17 @@
 
 use gpdb_edge::protocol::error::is_retryable_status;
 use gpdb_edge::protocol::response::EXCERPT_CHARS;
-use gpdb_edge::protocol::{parse_response, Error, ResponseProblem};
+use gpdb_edge::protocol::{parse_cancel_answer, Error, ResponseProblem};
 use libfuzzer_sys::fuzz_target;
 
 const SECRET: &str = "secret-1";
 
 fuzz_target!(|data: &[u8]| {
     let (status, body) = split(data);
-    let result = parse_response(status, body, &[SECRET]);
+    let result = parse_cancel_answer(status, body, &[SECRET]);
     assert_eq!(
         result,
-        parse_response(status, body, &[SECRET]),
+        parse_cancel_answer(status, body, &[SECRET]),
         "not deterministic"
     );
     let read_as_json = match &result {
@@ -105,7 +105,7 @@ fn check_error(status: u16, body: &[u8], error: &Error) -> bool {
             true
         }
         other => panic!(
-            "parse_response returned a {:?} error: {other:?}",
+            "parse_cancel_answer returned a {:?} error: {other:?}",
             other.kind()
         ),
     }

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::error::Error;
-use super::operation::{check_text, check_text_up_to, MAX_TOKEN_BYTES};
+use super::job::{check_text, check_text_up_to, MAX_TOKEN_BYTES};
 
 /// AccessKey credentials.
 #[derive(Clone, PartialEq, Eq)]

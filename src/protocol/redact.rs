@@ -24,7 +24,7 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
         forms.extend([secret.to_string(), once, twice, form]);
     }
     // Longest first, so that a secret inside another's encoding is not half-replaced.
-    crate::small_sort::sort_by_key(&mut forms, |form| std::cmp::Reverse(form.len()));
+    crate::small_sort::sort_by(&mut forms, |a, b| a.len() > b.len());
     let mut out = text.to_owned();
     for form in &forms {
         out = replace_all(&out, form, MASK);

@@ -2,10 +2,11 @@
 
 use std::fmt;
 
+use super::api::ApiRequest;
 use super::credentials::Credentials;
 use super::endpoint::Destination;
 use super::error::{Error, InputProblem};
-use super::operation::{check_text_up_to, Action, UploadDocumentJob, VERSION};
+use super::job::check_text_up_to;
 use super::redact::{masked, MASK};
 use super::sign::{encode_each, join, v2, v3, SignatureVersion};
 use super::timestamp::Timestamp;
@@ -20,52 +21,57 @@ const MAX_NONCE_BYTES: usize = 128;
 /// The headers of every request, besides the signature's.
 const CONTENT_TYPE: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
 const ACCEPT: (&str, &str) = ("accept", "application/json");
-const VERSION_HEADER: (&str, &str) = ("x-acs-version", VERSION);
 
 /// A signed request, ready to send.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
     /// Always `POST`.
     pub method: &'static str,
-    /// The endpoint's (or the proxy's) URL + `?` + `DBInstanceId` and `RegionId`; with V2 also
-    /// the common parameters and `Signature`.
+    /// The endpoint's (or the proxy's) URL + `?` + the query parameters; with V2 also the common
+    /// parameters and `Signature`.
     pub url: String,
     /// `accept`, `content-type`, `x-acs-action`, `x-acs-version`; with V3 also `authorization`,
     /// `x-acs-content-sha256`, `x-acs-date`, `x-acs-signature-nonce` and, with STS
     /// credentials, `x-acs-security-token`. `host` is `fetch`'s to set.
     pub headers: Vec<(&'static str, String)>,
-    /// `application/x-www-form-urlencoded`: `Collection`, `JobId`, `Namespace`,
-    /// `NamespacePassword` and, with V2 and STS credentials, `SecurityToken`.
+    /// `application/x-www-form-urlencoded`: the body parameters and, with V2 and STS
+    /// credentials, `SecurityToken`.
     pub body: String,
 }
 
-/// Validates everything, then builds and signs the request.
+/// Validates the request and the credentials, then builds and signs the request.
 ///
-/// The secret, the security token and the namespace password never reach the URL.
+/// The secret, the security token and the body parameters never reach the URL.
 pub fn sign_request(
-    action: Action,
-    operation: &UploadDocumentJob,
+    request: &ApiRequest<'_>,
     credentials: &Credentials,
     destination: &Destination,
     version: SignatureVersion,
     timestamp: Timestamp,
     nonce: &str,
 ) -> Result<SignedRequest, Error> {
-    operation.validate()?;
+    request.validate()?;
     credentials.validate()?;
     check_text_up_to("nonce", nonce, MAX_NONCE_BYTES)?;
     let timestamp = timestamp.to_string();
     Ok(match version {
-        SignatureVersion::V3 => sign_v3(action, operation, credentials, destination, &timestamp, nonce)?,
-        SignatureVersion::V2 => sign_v2(action, operation, credentials, destination, &timestamp, nonce),
+        SignatureVersion::V3 => sign_v3(request, credentials, destination, &timestamp, nonce)?,
+        SignatureVersion::V2 => sign_v2(request, credentials, destination, &timestamp, nonce),
     })
 }
 
-/// V3: the operation's query and body as they are; the date, nonce, body hash and token in
-/// signed `x-acs-*` headers; the signature in `authorization`.
+/// `base` + `?` + the encoded pairs, or `base` alone when there are none.
+fn url_with_query(base: &str, encoded: &str) -> String {
+    match encoded {
+        "" => base.to_owned(),
+        _ => format!("{base}?{encoded}"),
+    }
+}
+
+/// V3: the query and body as they are; the date, nonce, body hash and token in signed `x-acs-*`
+/// headers; the signature in `authorization`.
 fn sign_v3(
-    action: Action,
-    operation: &UploadDocumentJob,
+    request: &ApiRequest<'_>,
     credentials: &Credentials,
     destination: &Destination,
     timestamp: &str,
@@ -84,13 +90,12 @@ fn sign_v3(
     }
     header_safe("nonce", nonce, Error::input)?;
 
-    let query = operation.query_params();
-    let body = join(&encode_each(&operation.body_params()));
+    let body = join(&encode_each(&request.body));
     let content_sha256 = v3::hex_sha256(body.as_bytes());
     let mut headers: Vec<(&'static str, &str)> = vec![
         CONTENT_TYPE,
-        ("x-acs-action", action.name()),
-        VERSION_HEADER,
+        ("x-acs-action", request.action),
+        ("x-acs-version", request.version),
         ("x-acs-content-sha256", content_sha256.as_str()),
         ("x-acs-date", timestamp),
         ("x-acs-signature-nonce", nonce),
@@ -101,7 +106,7 @@ fn sign_v3(
     let endpoint = &destination.endpoint;
     let mut signed = headers.clone();
     signed.push(("host", endpoint.host()));
-    let canonical = v3::CanonicalRequest::new(METHOD, endpoint.path(), &query, &signed, &content_sha256);
+    let canonical = v3::CanonicalRequest::new(METHOD, endpoint.path(), &request.query, &signed, &content_sha256);
     let signature = v3::Signature::calculate(&credentials.access_key_secret, &v3::StringToSign::new(&canonical));
 
     let mut out: Vec<(&'static str, String)> = vec![
@@ -109,36 +114,33 @@ fn sign_v3(
         ("authorization", signature.authorization(&credentials.access_key_id, &canonical)),
     ];
     out.extend(headers.into_iter().map(|(name, value)| (name, value.to_owned())));
-    let url = format!("{}?{}", destination.send_to().as_str(), join(&encode_each(&query)));
+    let url = url_with_query(destination.send_to().as_str(), &join(&encode_each(&request.query)));
     Ok(SignedRequest { method: METHOD, url, headers: out, body })
 }
 
-/// V2: the common parameters in the query string, the token in the form body, the signature in
-/// the `Signature` parameter.
+/// V2: the common parameters with the query parameters in the query string, sorted; the token in
+/// the form body; the signature in the `Signature` parameter.
 fn sign_v2(
-    action: Action,
-    operation: &UploadDocumentJob,
+    request: &ApiRequest<'_>,
     credentials: &Credentials,
     destination: &Destination,
     timestamp: &str,
     nonce: &str,
 ) -> SignedRequest {
-    let [db_instance_id, region_id] = operation.query_params();
-    // Common parameters, in canonical (sorted) order.
     // Source: help.aliyun.com/document_detail/28839.html ("Common parameters").
-    let query = [
+    let mut query = vec![
         ("AccessKeyId", credentials.access_key_id.as_str()),
-        ("Action", action.name()),
-        db_instance_id,
+        ("Action", request.action),
         ("Format", "JSON"),
-        region_id,
         ("SignatureMethod", "HMAC-SHA1"),
         ("SignatureNonce", nonce),
         ("SignatureVersion", "1.0"),
         ("Timestamp", timestamp),
-        ("Version", VERSION),
+        ("Version", request.version),
     ];
-    let mut body = operation.body_params().to_vec();
+    query.extend_from_slice(&request.query);
+    crate::small_sort::sort_by(&mut query, |a, b| a.0 < b.0);
+    let mut body = request.body.clone();
     if let Some(token) = &credentials.security_token {
         body.push(("SecurityToken", token));
     }
@@ -153,7 +155,7 @@ fn sign_v2(
         join(&query),
         join(&encode_each(&[("Signature", signature.as_str())]))
     );
-    let headers = [CONTENT_TYPE, ACCEPT, ("x-acs-action", action.name()), VERSION_HEADER];
+    let headers = [CONTENT_TYPE, ACCEPT, ("x-acs-action", request.action), ("x-acs-version", request.version)];
     SignedRequest {
         method: METHOD,
         url,

@@ -91,7 +91,7 @@ pub struct Usage {
 /// echo requests.
 ///
 /// Never panics, whatever the bytes.
-pub fn parse_response(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<CancelResult, Error> {
+pub fn parse_cancel_answer(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<CancelResult, Error> {
     let members = read_answer(http_status, body, secrets)?;
     Ok(CancelResult {
         request_id: text(&members, "RequestId").unwrap_or_default(),
@@ -101,7 +101,7 @@ pub fn parse_response(http_status: u16, body: &[u8], secrets: &[&str]) -> Result
     })
 }
 
-/// Interprets a GetUploadDocumentJob answer, as [`parse_response`] does; a success must hold a
+/// Interprets a GetUploadDocumentJob answer, as [`parse_cancel_answer`] does; a success must hold a
 /// `Job` object.
 pub fn parse_job_state(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<UploadDocumentJobState, Error> {
     let members = read_answer(http_status, body, secrets)?;
@@ -160,56 +160,69 @@ fn whole_number(members: &[(String, Value)], name: &str) -> Option<u64> {
     text(members, name)?.parse().ok()
 }
 
-/// The checks every answer gets: a JSON object, not an error body, not `Status: "fail"`, with a
-/// `RequestId`. Returns its members.
-fn read_answer(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<Vec<(String, Value)>, Error> {
-    let response_error = |problem| {
-        Error::Response(ResponseError { http_status, problem, excerpt: excerpt(body, secrets) })
-    };
+/// The checks every answer of any action gets: a body, a JSON object, and for a status other than
+/// 2xx the API's error (`Code`, `Message`, `RequestId`, `HostId`, `Recommend`). Returns its
+/// members. Every text that reaches an error is scrubbed of `secrets`.
+pub(crate) fn read_api_answer(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<Vec<(String, Value)>, Error> {
+    let response_error = |problem| Error::Response(ResponseError { http_status, problem, excerpt: excerpt(body, secrets) });
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(response_error(ResponseProblem::Empty));
     }
     let Some(members) = core::str::from_utf8(body).ok().and_then(parse_object) else {
         return Err(response_error(ResponseProblem::NotJson));
     };
-    let field = |names: &[&str]| {
-        members.iter().find_map(|(key, value)| match value {
-            Value::String(text) | Value::Number(text) if names.contains(&key.as_str()) => Some(text.as_str()),
-            _ => None,
-        })
-    };
-    let request_id = field(&["RequestId", "requestId"]);
-    let message = field(&["Message", "message"]).unwrap_or_default();
-    let code = field(&["Code", "code"]);
-    // Every field is scrubbed, not only Message: all of it is server text.
-    let scrub = |text: &str| redact(text, secrets);
-    let api_error = |code: &str| {
-        Error::Api(Box::new(ApiError {
-            code: scrub(code),
-            message: scrub(message),
-            request_id: request_id.map(scrub),
-            host_id: field(&["HostId", "hostId"]).map(scrub),
-            recommend: field(&["Recommend", "recommend"]).map(scrub),
-            http_status,
-        }))
-    };
-
-    if !(200..300).contains(&http_status) {
-        return Err(match code {
-            Some(code) => api_error(code),
-            None => response_error(ResponseProblem::MissingField("Code")),
-        });
+    if (200..300).contains(&http_status) {
+        return Ok(members);
     }
-    match (field(&["Status", "status"]), code) {
+    Err(match field(&members, &["Code", "code"]) {
+        Some(code) => api_error(&members, code, http_status, secrets),
+        None => response_error(ResponseProblem::MissingField("Code")),
+    })
+}
+
+/// Checks an answer of any action ([`read_api_answer`]): `Ok` when it is a 2xx JSON object,
+/// which the caller reads as it is.
+pub fn check_api_answer(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<(), Error> {
+    read_api_answer(http_status, body, secrets).map(drop)
+}
+
+// The first string or number member of one of `names` (the API writes PascalCase, gateways camelCase).
+fn field<'a>(members: &'a [(String, Value)], names: &[&str]) -> Option<&'a str> {
+    members.iter().find_map(|(key, value)| match value {
+        Value::String(text) | Value::Number(text) if names.contains(&key.as_str()) => Some(text.as_str()),
+        _ => None,
+    })
+}
+
+// The API's error `code`, with the answer's other fields; every field is scrubbed, not only
+// Message: all of it is server text.
+fn api_error(members: &[(String, Value)], code: &str, http_status: u16, secrets: &[&str]) -> Error {
+    let scrub = |text: &str| redact(text, secrets);
+    Error::Api(Box::new(ApiError {
+        code: scrub(code),
+        message: scrub(field(members, &["Message", "message"]).unwrap_or_default()),
+        request_id: field(members, &["RequestId", "requestId"]).map(scrub),
+        host_id: field(members, &["HostId", "hostId"]).map(scrub),
+        recommend: field(members, &["Recommend", "recommend"]).map(scrub),
+        http_status,
+    }))
+}
+
+/// The checks every answer of the job operations gets besides [`read_api_answer`]'s: not
+/// `Status: "fail"`, and a `RequestId`. Returns its members.
+fn read_answer(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<Vec<(String, Value)>, Error> {
+    let members = read_api_answer(http_status, body, secrets)?;
+    let response_error = |problem| Error::Response(ResponseError { http_status, problem, excerpt: excerpt(body, secrets) });
+    match (field(&members, &["Status", "status"]), field(&members, &["Code", "code"])) {
         (Some("success"), _) => {}
-        (Some("fail"), code) => return Err(api_error(code.unwrap_or(OPERATION_FAILED))),
-        (None, Some(code)) => return Err(api_error(code)),
+        (Some("fail"), code) => return Err(api_error(&members, code.unwrap_or(OPERATION_FAILED), http_status, secrets)),
+        (None, Some(code)) => return Err(api_error(&members, code, http_status, secrets)),
         // An answer that carries a job needs no Status of its own.
         (None, None) if object(&members, "Job").is_some() => {}
         (None, None) => return Err(response_error(ResponseProblem::MissingField("Status"))),
         (Some(_), _) => return Err(response_error(ResponseProblem::UnknownStatus)),
     }
-    if request_id.is_none() {
+    if field(&members, &["RequestId", "requestId"]).is_none() {
         return Err(response_error(ResponseProblem::MissingField("RequestId")));
     }
     Ok(members)

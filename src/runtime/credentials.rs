@@ -5,7 +5,7 @@ use js_sys::{Function, Object, Promise, Reflect, WeakMap};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::from_js::{credentials, optional_string, optional_time, plain_object, required_string, unknown_key, unknown_option, wrong_type};
+use super::from_js::{credentials, option_names, optional_string, optional_time, required_string, unknown_option, wrong_type, OptionNames, Options};
 use super::rejection::Rejection;
 use super::to_js::set;
 use crate::protocol::{Credentials, Error, InputProblem};
@@ -13,7 +13,8 @@ use crate::protocol::{Credentials, Error, InputProblem};
 /// Credentials are fetched again this long before they expire.
 const REFRESH_BEFORE_EXPIRY_MS: f64 = 5.0 * 60.0 * 1000.0;
 
-const CREDENTIAL_KEYS: &str = "accessKeyId,accessKeySecret,securityToken,expiration";
+const CREDENTIAL_FIELDS: OptionNames =
+    option_names!["credentials.accessKeyId", "credentials.accessKeySecret", "credentials.securityToken", "credentials.expiration"];
 
 /// The `credentials` option: read once per call, resolved once per attempt.
 pub(crate) enum CredentialsSource {
@@ -85,16 +86,17 @@ pub(crate) fn read_credentials(value: &JsValue) -> Result<(Credentials, Option<f
     if value.is_undefined() || value.is_null() {
         return Ok((read_environment_credentials()?, None));
     }
-    let object = plain_object(value, "credentials", "a credentials object or an async function returning one", credentials)?;
-    if let Some(key) = unknown_key(&object, CREDENTIAL_KEYS, "credentials", credentials)? {
-        return Err(unknown_option("credentials.", &key, Error::Credentials));
+    let expected = "a credentials object or an async function returning one";
+    let (fields, unknown) = Options::read(value, &CREDENTIAL_FIELDS, "credentials", expected, credentials)?;
+    if let Some(key) = unknown {
+        return Err(unknown_option("credentials.", &key, &CREDENTIAL_FIELDS, Error::Credentials));
     }
     let found = Credentials::new(
-        required_string(&object, "credentials.accessKeyId", credentials)?,
-        required_string(&object, "credentials.accessKeySecret", credentials)?,
-        optional_string(&object, "credentials.securityToken", credentials)?,
+        required_string(&fields, "credentials.accessKeyId")?,
+        required_string(&fields, "credentials.accessKeySecret")?,
+        optional_string(&fields, "credentials.securityToken")?,
     );
-    let expiration = optional_time(&object, "credentials.expiration", credentials)?;
+    let expiration = optional_time(&fields, "credentials.expiration")?;
     found.validate()?;
     Ok((found, expiration))
 }

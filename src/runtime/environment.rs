@@ -8,8 +8,8 @@ use js_sys::Date;
 
 use crate::protocol::encode::hex;
 use crate::protocol::{
-    sign_request, Action, UploadDocumentJob, Credentials, Destination, EnvironmentProblem, Error, InputProblem, SignatureVersion,
-    SignedRequest, Timestamp,
+    sign_request, ApiRequest, Credentials, Destination, EnvironmentProblem, Error, InputProblem, SignatureVersion, SignedRequest,
+    Timestamp,
 };
 
 thread_local! {
@@ -73,8 +73,7 @@ thread_local! {
 
 /// Signs at `timestamp_ms` (else the corrected clock) with `nonce` (else a fresh one).
 pub(crate) fn sign_now(
-    action: Action,
-    operation: &UploadDocumentJob,
+    request: &ApiRequest<'_>,
     credentials: &Credentials,
     destination: &Destination,
     version: SignatureVersion,
@@ -91,5 +90,5 @@ pub(crate) fn sign_now(
         Some(nonce) => nonce,
         None => new_nonce()?,
     };
-    sign_request(action, operation, credentials, destination, version, timestamp, &nonce)
+    sign_request(request, credentials, destination, version, timestamp, &nonce)
 }

@@ -1,9 +1,9 @@
 //! Reading JS values into Rust ones. Every problem names its field and echoes no value.
 
-use js_sys::{Date, JsString, Object, Reflect};
+use js_sys::{Array, Date, JsString, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::js_imports::{glue, is_array, Fields};
+use super::js_imports::{glue, is_array};
 use super::rejection::Rejection;
 use crate::protocol::error::InputError;
 use crate::protocol::{Error, InputProblem};
@@ -21,7 +21,7 @@ pub(crate) fn credentials(field: &'static str, problem: InputProblem) -> Rejecti
 }
 
 // A getter, proxy trap or revoked proxy that throws: the caller's error, with its exception kept.
-fn unreadable(field: &'static str, error: ErrorFn, cause: JsValue) -> Rejection {
+pub(crate) fn unreadable(field: &'static str, error: ErrorFn, cause: JsValue) -> Rejection {
     Rejection { cause: Some(cause), ..error(field, InputProblem::Malformed { expected: "a readable value (reading it threw)" }) }
 }
 
@@ -36,7 +36,7 @@ pub(crate) fn plain_object(value: &JsValue, field: &'static str, expected: &'sta
 }
 
 // Names users copy from the API reference or other SDKs, keyed without case, `_` or `-`.
-const HINTS: [(&str, &str); 12] = [
+const HINTS: [(&str, &str); 18] = [
     ("dbinstanceid", "dbInstanceId"),
     ("regionid", "regionId"),
     ("namespace", "namespace"),
@@ -49,50 +49,80 @@ const HINTS: [(&str, &str); 12] = [
     ("securitytoken", "credentials.securityToken"),
     ("timeout", "timeoutMs"),
     ("retries", "maxRetries"),
+    ("rolearn", "roleArn"),
+    ("rolesessionname", "roleSessionName"),
+    ("durationseconds", "durationSeconds"),
+    ("externalid", "externalId"),
+    ("action", "action"),
+    ("version", "version"),
 ];
 
-/// The first own enumerable key of `object` not in `allowed` (names joined by ","), found by the
-/// glue in one call. `whole` names the object (`options`, `credentials`) in case listing its keys
-/// throws.
-pub(crate) fn unknown_key(object: &Object, allowed: &str, whole: &'static str, error: ErrorFn) -> Result<Option<String>, Rejection> {
-    let key = glue()?.unknown_key(object, allowed).map_err(|cause| unreadable(whole, error, cause))?;
-    Ok(key.as_string())
+/// The option names one call takes: the list the wasm looks values up in, and the same names
+/// joined by `,` for the glue. Written with [`option_names!`], so each list is written once.
+#[derive(Debug)]
+pub(crate) struct OptionNames {
+    pub(crate) joined: &'static str,
+    pub(crate) fields: &'static [&'static str],
 }
 
-/// The error for an unknown option `prefix` + `key`, with a hint when it looks like a known one.
-pub(crate) fn unknown_option(prefix: &str, key: &str, error: fn(InputError) -> Error) -> Rejection {
+/// `option_names!["a", "b"]`: an [`OptionNames`] of those names. A field written `credentials.x`
+/// is read from the key `x` of the credentials object, and named `credentials.x` in errors.
+macro_rules! option_names {
+    ($($name:literal),* $(,)?) => {
+        $crate::runtime::from_js::OptionNames { joined: concat!($($name, ","),*), fields: &[$($name),*] }
+    };
+}
+pub(crate) use option_names;
+
+/// An options object, read in one boundary crossing (`readOptions` in glue.mjs): the value of each
+/// of its call's option names, and the first key that is not one of them.
+pub(crate) struct Options {
+    names: &'static OptionNames,
+    values: Array,
+    pub(crate) error: ErrorFn,
+}
+
+impl Options {
+    /// Reads `value` as a plain object of `names`. `whole` names the object (`options`,
+    /// `credentials`) for its own errors; `error` builds them ([`input`] or [`credentials`]).
+    /// Returns the options and the first unknown key.
+    pub(crate) fn read(
+        value: &JsValue,
+        names: &'static OptionNames,
+        whole: &'static str,
+        expected: &'static str,
+        error: ErrorFn,
+    ) -> Result<(Options, Option<String>), Rejection> {
+        let object = plain_object(value, whole, expected, error)?;
+        let values = glue()?.read_options(&object, names.joined).map_err(|cause| unreadable(whole, error, cause))?;
+        // A getter or proxy trap that threw: [unknown key, index of the field, what it threw, ...].
+        if let Some(at) = values.get(1).as_f64().filter(|at| *at >= 0.0) {
+            let field = names.fields.get(at as usize).copied().unwrap_or(whole);
+            return Err(unreadable(field, error, values.get(2)));
+        }
+        let unknown = values.get(0).as_string();
+        Ok((Options { names, values, error }, unknown))
+    }
+
+    /// The value of `field`, one of the call's names (`undefined` when absent).
+    pub(crate) fn get(&self, field: &'static str) -> JsValue {
+        let at = self.names.fields.iter().position(|name| *name == field);
+        debug_assert!(at.is_some(), "{field} is not an option of this call");
+        at.map_or(JsValue::UNDEFINED, |at| self.values.get(at as u32 + 3))
+    }
+}
+
+/// The error for an unknown option `prefix` + `key`, with a hint when it looks like one of `names`.
+pub(crate) fn unknown_option(prefix: &str, key: &str, names: &OptionNames, error: fn(InputError) -> Error) -> Rejection {
     let folded: String = key.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect();
-    let did_you_mean = HINTS.iter().find(|(alias, _)| *alias == folded).map(|(_, name)| name.strip_prefix(prefix).unwrap_or(name));
+    let did_you_mean = HINTS
+        .iter()
+        .find(|(alias, name)| *alias == folded && names.fields.iter().any(|field| name.starts_with(field)))
+        .map(|(_, name)| name.strip_prefix(prefix).unwrap_or(name));
     error(InputError { field: format!("{prefix}{key}").into(), problem: InputProblem::UnknownOption { did_you_mean } }).into()
 }
 
-/// The property behind `field` (`credentials.accessKeyId` is `accessKeyId` of the credentials).
-pub(crate) fn get(object: &Object, field: &'static str, error: ErrorFn) -> Result<JsValue, Rejection> {
-    let fields: &Fields = object.unchecked_ref();
-    let value = match field {
-        "regionId" => fields.region_id(),
-        "dbInstanceId" => fields.db_instance_id(),
-        "namespace" => fields.namespace(),
-        "collection" => fields.collection(),
-        "namespacePassword" => fields.namespace_password(),
-        "jobId" => fields.job_id(),
-        "endpoint" => fields.endpoint(),
-        "credentials" => fields.credentials(),
-        "signal" => fields.signal(),
-        "timeoutMs" => fields.timeout_ms(),
-        "maxRetries" => fields.max_retries(),
-        "timestamp" => fields.timestamp(),
-        "nonce" => fields.nonce(),
-        "credentials.accessKeyId" => fields.access_key_id(),
-        "credentials.accessKeySecret" => fields.access_key_secret(),
-        "credentials.securityToken" => fields.security_token(),
-        "credentials.expiration" => fields.expiration(),
-        _ => Reflect::get(object, &field.rsplit('.').next().unwrap_or(field).into()),
-    };
-    value.map_err(|cause| unreadable(field, error, cause))
-}
-
-fn string_value(value: &JsValue, field: &'static str, error: ErrorFn) -> Result<String, Rejection> {
+pub(crate) fn string_value(value: &JsValue, field: &'static str, error: ErrorFn) -> Result<String, Rejection> {
     let Some(text) = value.as_string() else { return Err(error(field, wrong_type("a string", value))) };
     // A lone surrogate turns into U+FFFD on the way in, and could not be signed as it was meant.
     // The exact check reads the string a code unit at a time across the boundary: only then.
@@ -102,37 +132,37 @@ fn string_value(value: &JsValue, field: &'static str, error: ErrorFn) -> Result<
     Ok(text)
 }
 
-pub(crate) fn required_string(object: &Object, field: &'static str, error: ErrorFn) -> Result<String, Rejection> {
-    let value = get(object, field, error)?;
+pub(crate) fn required_string(options: &Options, field: &'static str) -> Result<String, Rejection> {
+    let (value, error) = (options.get(field), options.error);
     if value.is_undefined() {
         return Err(error(field, InputProblem::Missing));
     }
     string_value(&value, field, error)
 }
 
-pub(crate) fn optional_string(object: &Object, field: &'static str, error: ErrorFn) -> Result<Option<String>, Rejection> {
-    let value = get(object, field, error)?;
+pub(crate) fn optional_string(options: &Options, field: &'static str) -> Result<Option<String>, Rejection> {
+    let (value, error) = (options.get(field), options.error);
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
     string_value(&value, field, error).map(Some)
 }
 
-pub(crate) fn optional_number(object: &Object, field: &'static str) -> Result<Option<f64>, Rejection> {
-    let value = get(object, field, input)?;
+pub(crate) fn optional_number(options: &Options, field: &'static str) -> Result<Option<f64>, Rejection> {
+    let (value, error) = (options.get(field), options.error);
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
     match value.as_f64() {
         Some(n) if n.is_finite() => Ok(Some(n)),
-        _ => Err(input(field, wrong_type("a finite number", &value))),
+        _ => Err(error(field, wrong_type("a finite number", &value))),
     }
 }
 
 /// A `Date`, an ISO 8601 string or milliseconds since the epoch, as milliseconds; `None` when
 /// absent.
-pub(crate) fn optional_time(object: &Object, field: &'static str, error: ErrorFn) -> Result<Option<f64>, Rejection> {
-    let value = get(object, field, error)?;
+pub(crate) fn optional_time(options: &Options, field: &'static str) -> Result<Option<f64>, Rejection> {
+    let (value, error) = (options.get(field), options.error);
     let millis = if value.is_undefined() || value.is_null() {
         return Ok(None);
     } else if let Some(date) = value.dyn_ref::<Date>() {

@@ -24,12 +24,38 @@ export function newGpdbError(message, fields, cause) {
   return new GpdbError(message, fields, cause);
 }
 
-// The first own enumerable key of `object` not among `allowed` (names joined by ","), or
-// undefined: one boundary crossing instead of two per key. No option name holds a comma.
-export function unknownKey(object, allowed) {
-  const names = `,${allowed},`;
-  for (const key of Object.keys(object)) if (key.includes(',') || !names.includes(`,${key},`)) return key;
-  return undefined;
+// Each call's option names (joined by ","; `credentials.accessKeyId` is the key `accessKeyId`),
+// split once per list.
+const OPTION_KEYS = new Map();
+function optionKeys(names) {
+  let keys = OPTION_KEYS.get(names);
+  if (!keys) OPTION_KEYS.set(names, (keys = names.split(',').filter(Boolean).map((name) => name.slice(name.lastIndexOf('.') + 1))));
+  return keys;
+}
+
+// Reads an options object in one boundary crossing, instead of one per option and two per key:
+// [the first own enumerable key that is not an option (or undefined), the index of a getter that
+// threw (or -1), what it threw, ...the value of each option in the order of `names`].
+export function readOptions(object, names) {
+  const keys = optionKeys(names);
+  const read = [Object.keys(object).find((key) => !keys.includes(key)), -1, undefined];
+  for (let i = 0; i < keys.length; i++) {
+    try {
+      read.push(object[keys[i]]);
+    } catch (error) {
+      read[1] = i;
+      read[2] = error;
+      break;
+    }
+  }
+  return read;
+}
+
+// A parameters object of callApi (`query`, `body`) in one crossing: [name, value, name, value, ...].
+export function readParameters(object) {
+  const pairs = [];
+  for (const name of Object.keys(object)) pairs.push(name, object[name]);
+  return pairs;
 }
 
 // Headers crossing the boundary as one string: names and values on alternate lines.
@@ -163,4 +189,34 @@ export async function waitForUploadDocumentJob(getUploadDocumentJob, options) {
       throw new GpdbError('the request was aborted', { kind: 'aborted', code: 'Aborted', retryable: false, attempts: polls }, reason);
     }
   }
+}
+
+// assumeRole: a credentials provider for a RAM role, to pass as `credentials` to any call. The
+// wasm checks the options when the provider is made (`check`, where the wasm is loaded by then)
+// and again before each request; each request is one STS AssumeRole (`assumeRoleOnce`). Its
+// credentials are kept until 5 minutes before their Expiration, concurrent calls share one
+// request, and a failure is not kept: the next call asks again.
+const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
+
+export function assumeRole(assumeRoleOnce, options, check) {
+  check?.(options);
+  // A copy: options changed after the provider is made do not change what it asks for.
+  const settings = options !== null && typeof options === 'object' && !Array.isArray(options) ? { ...options } : options;
+  let kept;
+  let pending;
+  return function credentials() {
+    if (kept && Date.now() < kept.refreshAt) return Promise.resolve({ ...kept.value });
+    pending ??= Promise.resolve(settings).then(assumeRoleOnce).then(
+      (value) => {
+        kept = { value, refreshAt: Date.parse(value.expiration) - REFRESH_BEFORE_EXPIRY_MS };
+        pending = undefined;
+        return { ...value };
+      },
+      (error) => {
+        pending = undefined;
+        throw error;
+      },
+    );
+    return pending;
+  };
 }

@@ -1,67 +1,65 @@
-//! What the exports do with a job, above the attempt loop: sign a request for it, cancel it (and
-//! tell a cancel that an earlier attempt already applied from a failure), read its state. Waiting
-//! for a status is the glue's (`waitForUploadDocumentJob` in glue.mjs): a loop of timers.
+//! The typed job operations on callApi's path: their parameters and their typed answers. Cancel
+//! also tells a cancel that an earlier attempt may have applied from a failure. Waiting for a
+//! status is the glue's (`waitForUploadDocumentJob` in glue.mjs): a loop of timers.
 
-use js_sys::Promise;
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::attempts::{send, Answer};
 use super::js_imports::glue;
-use super::options::{self, SendCall};
+use super::options::{self, SendCall, JOB_SEND, JOB_SIGN};
 use super::{environment, to_js};
 use super::rejection::Rejection;
-use crate::protocol::{Action, CancelResult, Error, ResponseError, ResponseProblem, UploadDocumentJobState};
+use crate::protocol::retry::RetryPolicy;
+use crate::protocol::{
+    parse_cancel_answer, parse_job_state, Action, CancelResult, Error, UploadDocumentJobParameters, UploadDocumentJobState,
+};
 
-/// The asynchronous exports.
-#[derive(Clone, Copy)]
-pub(crate) enum Call {
-    Cancel,
-    Get,
-}
-
-/// Runs an asynchronous export. One future type for both (a `#[wasm_bindgen] async fn` each
-/// compiled the attempt loop into each: README, Performance).
-pub(crate) fn run(call: Call, options: JsValue) -> Promise {
-    future_to_promise(async move {
-        let send = options::read_send(&options)?;
-        Ok(match call {
-            Call::Cancel => to_js::cancel_result(cancel(send).await?),
-            Call::Get => to_js::job_state(get(&send).await?),
-        })
+/// `cancelUploadDocumentJob` or `getUploadDocumentJob`: its JS result.
+pub(crate) async fn run(action: Action, options: JsValue) -> Result<JsValue, Rejection> {
+    let options = options::read(&options, &JOB_SEND)?;
+    let (job, endpoint) = options::read_job(&options)?;
+    let call = options::read_send(&options, Some(endpoint))?;
+    Ok(match action {
+        Action::CancelUploadDocumentJob => to_js::cancel_result(cancel(&call, &job).await?),
+        Action::GetUploadDocumentJob => to_js::job_state(get(&call, &job).await?),
     })
 }
 
-/// Signs `action` without sending it: `{ method, url, headers, body }`.
+/// Signs `action` on the job without sending it: `{ method, url, headers, body }`.
 pub(crate) fn sign(action: Action, options: &JsValue) -> Result<JsValue, JsValue> {
-    let call = options::read_sign(options)?;
-    let request =
-        environment::sign_now(action, &call.operation, &call.credentials, &call.destination, call.version, call.timestamp_ms, call.nonce)
-            .map_err(Rejection::from)?;
-    Ok(to_js::signed_request(&glue().map_err(Rejection::from)?, &request))
+    let options = options::read(options, &JOB_SIGN)?;
+    let (job, endpoint) = options::read_job(&options)?;
+    let call = options::read_sign(&options, Some(endpoint))?;
+    let request = job.request(action).map_err(Rejection::from)?;
+    let signed = environment::sign_now(&request, &call.credentials, &call.destination, call.version, call.timestamp_ms, call.nonce)
+        .map_err(Rejection::from)?;
+    Ok(to_js::signed_request(&glue().map_err(Rejection::from)?, &signed))
 }
 
 /// The API's answer to a cancel of a job that is no longer running.
 const STATUS_INVALID: &str = "UploadDocumentJob.StatusInvalid";
 
-/// Cancels the job. When an attempt may have reached the server without its answer reaching us,
-/// and a later attempt is told the job is no longer running, GetUploadDocumentJob decides: a
-/// job `Cancelling` or `Cancelled` was cancelled by that earlier attempt, so the call succeeded.
-/// A first attempt told so is the API's error, as it is.
-pub(crate) async fn cancel(call: SendCall) -> Result<CancelResult, Rejection> {
-    let sent = send(&call, Action::CancelUploadDocumentJob).await;
+/// Cancels the job. When an attempt may have been applied without its answer reaching us (a
+/// timeout, a lost connection, a gateway's 502 or 504), and a later attempt is told the job is no
+/// longer running, GetUploadDocumentJob decides: a job `Cancelling` or `Cancelled` may have been
+/// cancelled by that earlier attempt, so the call succeeded. A first attempt told so is the API's
+/// error, as it is.
+async fn cancel(call: &SendCall, job: &UploadDocumentJobParameters) -> Result<CancelResult, Rejection> {
+    let request = job.request(Action::CancelUploadDocumentJob)?;
+    let parse = |status: u16, body: &[u8], secrets: &[&str]| parse_cancel_answer(status, body, secrets).map(Answer::Cancelled);
+    let sent = send(call, &request, &[&job.namespace_password], RetryPolicy::Transient, parse).await;
     let rejection = match sent.result {
+        Ok(Answer::Cancelled(result)) => return Ok(result),
         Err(rejection) if sent.ambiguous && matches!(&rejection.error, Error::Api(e) if e.code == STATUS_INVALID) => rejection,
         Err(rejection) => return Err(rejection),
-        Ok(Answer::Cancelled(result)) => return Ok(result),
-        Ok(Answer::State(_)) => return Err(unexpected()),
+        Ok(_) => unreachable!("the cancel's parser answers Cancelled"),
     };
-    match get(&call).await {
+    match get(call, job).await {
         Ok(state) if matches!(state.job.status.as_deref(), Some("Cancelling" | "Cancelled")) => Ok(CancelResult {
             request_id: state.request_id,
             status: "success".to_owned(),
             message: format!(
-                "the job is {}: an earlier attempt of this call cancelled it, though its answer was lost",
+                "the job is {}: an earlier attempt of this call may have cancelled it, its answer lost",
                 state.job.status.unwrap_or_default()
             ),
             already_cancelled: true,
@@ -72,15 +70,11 @@ pub(crate) async fn cancel(call: SendCall) -> Result<CancelResult, Rejection> {
 }
 
 /// Reads the job's state.
-pub(crate) async fn get(call: &SendCall) -> Result<UploadDocumentJobState, Rejection> {
-    match send(call, Action::GetUploadDocumentJob).await.result? {
+async fn get(call: &SendCall, job: &UploadDocumentJobParameters) -> Result<UploadDocumentJobState, Rejection> {
+    let request = job.request(Action::GetUploadDocumentJob)?;
+    let parse = |status: u16, body: &[u8], secrets: &[&str]| parse_job_state(status, body, secrets).map(Answer::State);
+    match send(call, &request, &[&job.namespace_password], RetryPolicy::Transient, parse).await.result? {
         Answer::State(state) => Ok(state),
-        Answer::Cancelled(_) => Err(unexpected()),
+        _ => unreachable!("the job state's parser answers State"),
     }
-}
-
-// An answer read as another action's: the attempt loop reads each action's answers with its own
-// parser, so this does not happen.
-fn unexpected() -> Rejection {
-    Error::Response(ResponseError { http_status: 200, problem: ResponseProblem::MissingField("Job"), excerpt: String::new() }).into()
 }

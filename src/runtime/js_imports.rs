@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Object, Promise};
+use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, Response};
 
@@ -24,8 +24,10 @@ extern "C" {
     /// `glue.mjs`, as handed over by the entry file.
     #[derive(Clone)]
     pub type Glue;
-    #[wasm_bindgen(method, catch, js_name = unknownKey)]
-    pub(crate) fn unknown_key(this: &Glue, object: &Object, allowed: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = readOptions)]
+    pub(crate) fn read_options(this: &Glue, object: &Object, names: &str) -> Result<Array, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = readParameters)]
+    pub(crate) fn read_parameters(this: &Glue, object: &Object) -> Result<Array, JsValue>;
     #[wasm_bindgen(method, js_name = signedRequest)]
     pub(crate) fn signed_request(this: &Glue, method: &str, url: &str, header_lines: &str, body: &str) -> JsValue;
     #[wasm_bindgen(method, js_name = fetchInit)]
@@ -38,45 +40,6 @@ extern "C" {
     pub(crate) fn sleep(this: &Glue, ms: f64, caller_signal: &JsValue) -> Promise;
     #[wasm_bindgen(method, js_name = readBody)]
     pub(crate) fn read_body(this: &Glue, response: &Response, limit: u32) -> Promise;
-
-    /// An options or credentials object, read a property at a time. Each property's name is
-    /// written into its getter's JS side, so no name crosses the boundary (a third of the
-    /// crossings of a signature, when names were passed as strings).
-    pub(crate) type Fields;
-    #[wasm_bindgen(method, getter, structural, catch, js_name = regionId)]
-    pub(crate) fn region_id(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch, js_name = dbInstanceId)]
-    pub(crate) fn db_instance_id(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub(crate) fn namespace(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub(crate) fn collection(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch, js_name = namespacePassword)]
-    pub(crate) fn namespace_password(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch, js_name = jobId)]
-    pub(crate) fn job_id(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub(crate) fn endpoint(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub(crate) fn credentials(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub(crate) fn signal(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch, js_name = timeoutMs)]
-    pub(crate) fn timeout_ms(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch, js_name = maxRetries)]
-    pub(crate) fn max_retries(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub(crate) fn timestamp(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub(crate) fn nonce(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch, js_name = accessKeyId)]
-    pub(crate) fn access_key_id(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch, js_name = accessKeySecret)]
-    pub(crate) fn access_key_secret(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch, js_name = securityToken)]
-    pub(crate) fn security_token(this: &Fields) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub(crate) fn expiration(this: &Fields) -> Result<JsValue, JsValue>;
 
     /// One attempt's abort signal: the caller's signal or the per-attempt timeout.
     pub(crate) type AttemptSignal;

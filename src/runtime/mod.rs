@@ -2,6 +2,7 @@
 //! `GpdbError`s back. Conversions happen at the edge (`from_js`, `to_js`, `rejection`); inside,
 //! everything is [`crate::protocol`] types. This file holds the exports only.
 
+mod api;
 mod attempts;
 mod credentials;
 mod environment;
@@ -15,6 +16,7 @@ mod to_js;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
 pub use js_imports::Glue;
 use crate::protocol::Action;
@@ -41,11 +43,56 @@ pub fn sign_get_upload_document_job(options: JsValue) -> Result<JsValue, JsValue
 /// Signs and sends CancelUploadDocumentJob; resolves `{ requestId, status, message, alreadyCancelled? }`.
 #[wasm_bindgen(js_name = cancelUploadDocumentJob)]
 pub fn cancel_upload_document_job(options: JsValue) -> Promise {
-    jobs::run(jobs::Call::Cancel, options)
+    run(Call::Job(Action::CancelUploadDocumentJob), options)
 }
 
 /// Signs and sends GetUploadDocumentJob; resolves the job's state.
 #[wasm_bindgen(js_name = getUploadDocumentJob)]
 pub fn get_upload_document_job(options: JsValue) -> Promise {
-    jobs::run(jobs::Call::Get, options)
+    run(Call::Job(Action::GetUploadDocumentJob), options)
+}
+
+/// Signs and sends any RPC action; resolves its JSON answer.
+#[wasm_bindgen(js_name = callApi)]
+pub fn call_api(options: JsValue) -> Promise {
+    run(Call::Api, options)
+}
+
+/// Builds the signed request of any RPC action without sending it.
+#[wasm_bindgen(js_name = signApiRequest)]
+pub fn sign_api_request(options: JsValue) -> Result<JsValue, JsValue> {
+    api::sign(&options)
+}
+
+/// One STS AssumeRole, for the glue's `assumeRole` provider: resolves a credentials object.
+#[wasm_bindgen(js_name = assumeRoleOnce)]
+pub fn assume_role_once(options: JsValue) -> Promise {
+    run(Call::AssumeRole, options)
+}
+
+/// Checks `assumeRole`'s options, for the glue's `assumeRole` when it makes the provider.
+#[wasm_bindgen(js_name = checkAssumeRole)]
+pub fn check_assume_role(options: JsValue) -> Result<(), JsValue> {
+    api::check_assume_role(&options)
+}
+
+/// The asynchronous exports.
+#[derive(Clone, Copy)]
+enum Call {
+    Job(Action),
+    Api,
+    AssumeRole,
+}
+
+/// Runs an asynchronous export. One future type for all (a `#[wasm_bindgen] async fn` or a
+/// `future_to_promise` each compiled the promise machinery into each: 1.5 KB gzip apiece).
+fn run(call: Call, options: JsValue) -> Promise {
+    future_to_promise(async move {
+        let result = match call {
+            Call::Job(action) => jobs::run(action, options).await,
+            Call::Api => api::call(options).await,
+            Call::AssumeRole => api::assume_role(options).await,
+        };
+        result.map_err(JsValue::from)
+    })
 }

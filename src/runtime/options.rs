@@ -1,18 +1,24 @@
 //! Reading the JS options object of each exported function into protocol types. Unknown keys
 //! are errors, with a hint for Alibaba's own parameter names.
+//!
+//! Each call's option names are listed once, below; a new option of every sending call is one
+//! name in `sending!` and one line in [`read_send`].
 
-use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::credentials::{read_credentials, CredentialsSource};
 use super::from_js::{
-    credentials, get, input, optional_number, optional_string, optional_time, plain_object, required_string, unknown_key,
-    unknown_option, wrong_type,
+    credentials, input, option_names, optional_number, optional_string, optional_time, plain_object, required_string,
+    string_value, unknown_option, unreadable, wrong_type, OptionNames, Options,
 };
+use super::js_imports::glue;
 use super::rejection::Rejection;
-use crate::protocol::retry::{DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT};
+use crate::protocol::api::DEFAULT_SECRET_PARAMETERS;
+use crate::protocol::retry::{RetryPolicy, DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT};
+use crate::protocol::sts::{self, AssumeRole};
 use crate::protocol::{
-    UploadDocumentJob, Credentials, Destination, Endpoint, Error, InputError, InputProblem, SignatureVersion,
+    Credentials, Destination, Endpoint, Error, InputError, InputProblem, SignatureVersion, UploadDocumentJobParameters,
 };
 
 /// Per-attempt timeout unless the caller says otherwise.
@@ -20,14 +26,27 @@ const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 /// setTimeout's largest delay.
 const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 
-// The options of each call, joined by "," for the glue's key check.
-const SEND_KEYS: &str = "regionId,dbInstanceId,namespace,collection,namespacePassword,jobId,endpoint,proxyUrl,signatureVersion,credentials,signal,timeoutMs,maxRetries";
-const SIGN_KEYS: &str = "regionId,dbInstanceId,namespace,collection,namespacePassword,jobId,endpoint,proxyUrl,signatureVersion,credentials,signal,timeoutMs,maxRetries,timestamp,nonce";
-const SIGN_ONLY_KEYS: [&str; 2] = ["timestamp", "nonce"];
+// The options of every sending call (where and how to send), then each call's own.
+macro_rules! sending {
+    ($($name:literal),* $(,)?) => {
+        option_names!["credentials", "endpoint", "proxyUrl", "signatureVersion", "signal", "timeoutMs", "maxRetries", $($name),*]
+    };
+}
+macro_rules! job {
+    ($($name:literal),* $(,)?) => { sending!["regionId", "dbInstanceId", "namespace", "collection", "namespacePassword", "jobId", $($name),*] };
+}
+macro_rules! api {
+    ($($name:literal),* $(,)?) => { sending!["action", "version", "query", "body", "secrets", "idempotent", $($name),*] };
+}
+const SIGN_ONLY: [&str; 2] = ["timestamp", "nonce"];
+pub(crate) const JOB_SEND: OptionNames = job![];
+pub(crate) const JOB_SIGN: OptionNames = job!["timestamp", "nonce"];
+pub(crate) const API_SEND: OptionNames = api![];
+pub(crate) const API_SIGN: OptionNames = api!["timestamp", "nonce"];
+pub(crate) const ASSUME_ROLE: OptionNames = sending!["roleArn", "roleSessionName", "policy", "durationSeconds", "externalId"];
 
-/// Options of `cancelUploadDocumentJob` and `getUploadDocumentJob`, read and checked.
+/// Where and how a call sends: read and checked.
 pub(crate) struct SendCall {
-    pub(crate) operation: UploadDocumentJob,
     pub(crate) credentials: CredentialsSource,
     pub(crate) destination: Destination,
     pub(crate) version: SignatureVersion,
@@ -36,9 +55,8 @@ pub(crate) struct SendCall {
     pub(crate) max_retries: u32,
 }
 
-/// Options of `signCancelUploadDocumentJob` and `signGetUploadDocumentJob`, read and checked.
+/// What a sign call takes besides the request: static credentials and optional fixed time and nonce.
 pub(crate) struct SignCall {
-    pub(crate) operation: UploadDocumentJob,
     pub(crate) credentials: Credentials,
     pub(crate) destination: Destination,
     pub(crate) version: SignatureVersion,
@@ -46,77 +64,213 @@ pub(crate) struct SignCall {
     pub(crate) nonce: Option<String>,
 }
 
-pub(crate) fn read_send(options: &JsValue) -> Result<SendCall, Rejection> {
-    let object = plain_object(options, "options", "an options object", input)?;
-    if let Some(key) = unknown_key(&object, SEND_KEYS, "options", input)? {
-        if SIGN_ONLY_KEYS.contains(&key.as_str()) {
-            let expected = "no timestamp or nonce here: every attempt is signed afresh (they are options of signCancelUploadDocumentJob and signGetUploadDocumentJob)";
-            return Err(Error::Input(InputError { field: key.into(), problem: InputProblem::Malformed { expected } }).into());
+/// `callApi`'s own options: the action and its parameters, owned.
+pub(crate) struct ApiCall {
+    pub(crate) action: String,
+    pub(crate) version: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) body: Vec<(String, String)>,
+    pub(crate) secret_names: Vec<String>,
+    pub(crate) policy: RetryPolicy,
+}
+
+impl ApiCall {
+    /// The request the signer takes, borrowing these parameters.
+    pub(crate) fn request(&self) -> crate::protocol::ApiRequest<'_> {
+        fn pairs(params: &[(String, String)]) -> Vec<(&str, &str)> {
+            params.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect()
         }
-        return Err(unknown_option("", &key, Error::Input));
+        crate::protocol::ApiRequest { action: &self.action, version: &self.version, query: pairs(&self.query), body: pairs(&self.body) }
     }
-    let (operation, destination) = read_operation(&object)?;
+}
+
+/// Reads the options object of a sending call: its own options (`names`) are the caller's to read.
+pub(crate) fn read(options: &JsValue, names: &'static OptionNames) -> Result<Options, Rejection> {
+    let (object, unknown) = Options::read(options, names, "options", "an options object", input)?;
+    let Some(key) = unknown else { return Ok(object) };
+    if SIGN_ONLY.contains(&key.as_str()) && !names.fields.contains(&key.as_str()) {
+        let expected = "no timestamp or nonce here: every attempt is signed afresh (they are options of the sign functions)";
+        return Err(Error::Input(InputError { field: key.into(), problem: InputProblem::Malformed { expected } }).into());
+    }
+    if (names.fields.contains(&"query")) && key.starts_with(|c: char| c.is_ascii_uppercase()) {
+        let expected = "the API's parameters in query or body, e.g. { query: { RoleArn }, body: { } }";
+        return Err(Error::Input(InputError { field: key.into(), problem: InputProblem::Malformed { expected } }).into());
+    }
+    Err(unknown_option("", &key, names, Error::Input))
+}
+
+/// Where and how to send; `default_endpoint` when the caller names none.
+pub(crate) fn read_send(options: &Options, default_endpoint: Option<Endpoint>) -> Result<SendCall, Rejection> {
     Ok(SendCall {
-        operation,
-        destination,
-        version: read_signature_version(&object)?,
-        credentials: CredentialsSource::read(get(&object, "credentials", input)?)?,
-        signal: read_signal(&object)?,
-        timeout_ms: read_timeout(&object)?,
-        max_retries: read_max_retries(&object)?,
+        destination: read_destination(options, default_endpoint)?,
+        version: read_signature_version(options)?,
+        credentials: CredentialsSource::read(options.get("credentials"))?,
+        signal: read_signal(options)?,
+        timeout_ms: read_timeout(options)?,
+        max_retries: read_max_retries(options)?,
     })
 }
 
-pub(crate) fn read_sign(options: &JsValue) -> Result<SignCall, Rejection> {
-    let object = plain_object(options, "options", "an options object", input)?;
-    if let Some(key) = unknown_key(&object, SIGN_KEYS, "options", input)? {
-        return Err(unknown_option("", &key, Error::Input));
-    }
-    let (operation, destination) = read_operation(&object)?;
-    let version = read_signature_version(&object)?;
-    let given = get(&object, "credentials", input)?;
+/// What a sign call takes: [`read_send`]'s options checked (one options object serves both
+/// calls), credentials that are not a provider, and the fixed time and nonce.
+pub(crate) fn read_sign(options: &Options, default_endpoint: Option<Endpoint>) -> Result<SignCall, Rejection> {
+    let destination = read_destination(options, default_endpoint)?;
+    let version = read_signature_version(options)?;
+    let given = options.get("credentials");
     if given.is_function() {
         let problem = InputProblem::WrongType { expected: "a credentials object (signing is synchronous)", found: "a function" };
         return Err(credentials("credentials", problem));
     }
-    // The send-only options are accepted, so one options object serves both calls, and checked.
-    read_signal(&object)?;
-    read_timeout(&object)?;
-    read_max_retries(&object)?;
-    let timestamp_ms = optional_time(&object, "timestamp", input)?;
-    let nonce = optional_string(&object, "nonce", input)?;
+    read_signal(options)?;
+    read_timeout(options)?;
+    read_max_retries(options)?;
+    let timestamp_ms = optional_time(options, "timestamp")?;
+    let nonce = optional_string(options, "nonce")?;
     let (credentials, _) = read_credentials(&given)?;
-    Ok(SignCall { operation, credentials, destination, version, timestamp_ms, nonce })
+    Ok(SignCall { credentials, destination, version, timestamp_ms, nonce })
 }
 
-fn read_operation(object: &Object) -> Result<(UploadDocumentJob, Destination), Rejection> {
-    let operation = UploadDocumentJob {
-        region_id: required_string(object, "regionId", input)?,
-        db_instance_id: required_string(object, "dbInstanceId", input)?,
-        namespace: optional_string(object, "namespace", input)?,
-        collection: required_string(object, "collection", input)?,
-        namespace_password: required_string(object, "namespacePassword", input)?,
-        job_id: required_string(object, "jobId", input)?,
+/// The job's parameters, checked, and the endpoint of its region.
+pub(crate) fn read_job(options: &Options) -> Result<(UploadDocumentJobParameters, Endpoint), Rejection> {
+    let job = UploadDocumentJobParameters {
+        region_id: required_string(options, "regionId")?,
+        db_instance_id: required_string(options, "dbInstanceId")?,
+        namespace: optional_string(options, "namespace")?,
+        collection: required_string(options, "collection")?,
+        namespace_password: required_string(options, "namespacePassword")?,
+        job_id: required_string(options, "jobId")?,
     };
-    operation.validate()?;
-    let endpoint = match optional_string(object, "endpoint", input)? {
-        Some(url) => Endpoint::parse(&url)?,
-        None => Endpoint::for_region(&operation.region_id)?,
-    };
-    let proxy = optional_string(object, "proxyUrl", input)?.map(|url| Endpoint::parse_option("proxyUrl", &url)).transpose()?;
-    Ok((operation, Destination { endpoint, proxy }))
+    job.validate()?;
+    let endpoint = Endpoint::for_region(&job.region_id)?;
+    Ok((job, endpoint))
 }
 
-fn read_signature_version(object: &Object) -> Result<SignatureVersion, Rejection> {
-    match optional_string(object, "signatureVersion", input)?.as_deref() {
+/// `callApi`'s action, version, parameters, secrets and retry policy, checked.
+pub(crate) fn read_api(options: &Options) -> Result<ApiCall, Rejection> {
+    let call = ApiCall {
+        action: required_string(options, "action")?,
+        version: required_string(options, "version")?,
+        query: read_parameters(options, "query")?,
+        body: read_parameters(options, "body")?,
+        secret_names: read_secret_names(options)?,
+        policy: match options.get("idempotent") {
+            value if value.is_undefined() || value.is_null() => RetryPolicy::SurelyNotApplied,
+            value => match value.as_bool() {
+                Some(true) => RetryPolicy::Transient,
+                Some(false) => RetryPolicy::SurelyNotApplied,
+                None => return Err(input("idempotent", wrong_type("a boolean", &value))),
+            },
+        },
+    };
+    let request = call.request();
+    request.validate()?;
+    let given = |name: &String| request.query.iter().chain(&request.body).any(|(n, _)| n == name);
+    if !call.secret_names.iter().all(given) {
+        return Err(input("secrets", InputProblem::Malformed { expected: "names of parameters given in query or body" }));
+    }
+    Ok(call)
+}
+
+/// `STS AssumeRole`'s parameters, checked, from `assumeRole`'s options.
+pub(crate) fn read_assume_role(options: &Options) -> Result<AssumeRole, Rejection> {
+    let policy = match options.get("policy") {
+        value if value.is_undefined() || value.is_null() => None,
+        value if value.is_string() => Some(string_value(&value, "policy", input)?),
+        value if value.is_object() && !super::js_imports::is_array(&value).unwrap_or(true) => {
+            // An object is sent as its JSON text.
+            let text = js_sys::JSON::stringify(&value).ok().and_then(|text| text.as_string());
+            Some(text.ok_or_else(|| input("policy", InputProblem::Malformed { expected: "a policy object that JSON.stringify can write" }))?)
+        }
+        value => return Err(input("policy", wrong_type("a policy object or its JSON text", &value))),
+    };
+    let role = AssumeRole {
+        role_arn: required_string(options, "roleArn")?,
+        role_session_name: required_string(options, "roleSessionName")?,
+        policy,
+        duration_seconds: optional_number(options, "durationSeconds")?.map(sts::duration_seconds).transpose()?,
+        external_id: optional_string(options, "externalId")?,
+    };
+    role.validate()?;
+    Ok(role)
+}
+
+/// The default endpoint of `assumeRole`.
+pub(crate) fn sts_endpoint() -> Result<Endpoint, Rejection> {
+    Ok(Endpoint::parse(sts::DEFAULT_ENDPOINT)?)
+}
+
+// The parameters of `query` or `body`: strings, finite numbers and booleans, sent as their
+// string form (a number as JavaScript's String(n) writes it).
+fn read_parameters(options: &Options, field: &'static str) -> Result<Vec<(String, String)>, Rejection> {
+    let value = options.get(field);
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    let object = plain_object(&value, field, "an object of parameters", input)?;
+    let pairs = glue()?.read_parameters(&object).map_err(|cause| unreadable(field, input, cause))?;
+    let mut params = Vec::with_capacity(pairs.length() as usize / 2);
+    for at in (0..pairs.length()).step_by(2) {
+        let name = pairs.get(at).as_string().unwrap_or_default();
+        let value = pairs.get(at + 1);
+        let text = if value.is_string() {
+            string_value(&value, field, input).map_err(|r| named(r, field, &name))?
+        } else if let Some(n) = value.as_f64().filter(|n| n.is_finite()) {
+            js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default()
+        } else if let Some(b) = value.as_bool() {
+            b.to_string()
+        } else {
+            let expected = "a string, a finite number or a boolean: pass an object or an array as a JSON string (JSON.stringify) or as flat keys such as Tag.1.Key, whichever the API documents";
+            return Err(named(input(field, wrong_type(expected, &value)), field, &name));
+        };
+        params.push((name, text));
+    }
+    Ok(params)
+}
+
+// The rejection for parameter `name` of `query` or `body`: its field is `query.Name`.
+fn named(rejection: Rejection, field: &str, name: &str) -> Rejection {
+    match rejection.error {
+        Error::Input(e) => Rejection { error: Error::Input(InputError { field: format!("{field}.{name}").into(), ..e }), ..rejection },
+        _ => rejection,
+    }
+}
+
+fn read_secret_names(options: &Options) -> Result<Vec<String>, Rejection> {
+    let value = options.get("secrets");
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    let expected = "an array of parameter names, e.g. [\"Password\"]";
+    if !super::js_imports::is_array(&value).unwrap_or(false) {
+        return Err(input("secrets", wrong_type(expected, &value)));
+    }
+    let names: Array = value.unchecked_into();
+    let names: Option<Vec<String>> = names.iter().map(|name| name.as_string()).collect();
+    let mut names = names.ok_or_else(|| input("secrets", InputProblem::Malformed { expected }))?;
+    names.retain(|name| !DEFAULT_SECRET_PARAMETERS.contains(&name.as_str()));
+    Ok(names)
+}
+
+fn read_destination(options: &Options, default_endpoint: Option<Endpoint>) -> Result<Destination, Rejection> {
+    let endpoint = match (optional_string(options, "endpoint")?, default_endpoint) {
+        (Some(url), _) => Endpoint::parse(&url)?,
+        (None, Some(endpoint)) => endpoint,
+        (None, None) => return Err(input("endpoint", InputProblem::Missing)),
+    };
+    let proxy = optional_string(options, "proxyUrl")?.map(|url| Endpoint::parse_option("proxyUrl", &url)).transpose()?;
+    Ok(Destination { endpoint, proxy })
+}
+
+fn read_signature_version(options: &Options) -> Result<SignatureVersion, Rejection> {
+    match optional_string(options, "signatureVersion")?.as_deref() {
         None | Some("v3") => Ok(SignatureVersion::V3),
         Some("v2") => Ok(SignatureVersion::V2),
         Some(_) => Err(input("signatureVersion", InputProblem::Malformed { expected: "\"v3\" (the default) or \"v2\"" })),
     }
 }
 
-fn read_signal(object: &Object) -> Result<JsValue, Rejection> {
-    let value = get(object, "signal", input)?;
+fn read_signal(options: &Options) -> Result<JsValue, Rejection> {
+    let value = options.get("signal");
     if value.is_undefined() || value.is_null() {
         return Ok(JsValue::UNDEFINED);
     }
@@ -131,8 +285,8 @@ fn read_signal(object: &Object) -> Result<JsValue, Rejection> {
     }
 }
 
-fn read_timeout(object: &Object) -> Result<u32, Rejection> {
-    match optional_number(object, "timeoutMs")? {
+fn read_timeout(options: &Options) -> Result<u32, Rejection> {
+    match optional_number(options, "timeoutMs")? {
         None => Ok(DEFAULT_TIMEOUT_MS),
         // Rounded up: 1.5 ms waits 2, never 1.
         Some(ms) if (1.0..=MAX_TIMEOUT_MS).contains(&ms) => Ok(ms.ceil() as u32),
@@ -140,8 +294,8 @@ fn read_timeout(object: &Object) -> Result<u32, Rejection> {
     }
 }
 
-fn read_max_retries(object: &Object) -> Result<u32, Rejection> {
-    match optional_number(object, "maxRetries")? {
+fn read_max_retries(options: &Options) -> Result<u32, Rejection> {
+    match optional_number(options, "maxRetries")? {
         None => Ok(DEFAULT_MAX_RETRIES),
         Some(n) if (0.0..=f64::from(MAX_RETRIES_LIMIT)).contains(&n) && n.fract() == 0.0 => Ok(n as u32),
         Some(_) => Err(input("maxRetries", InputProblem::Malformed { expected: "a whole number from 0 to 10" })),

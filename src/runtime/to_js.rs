@@ -4,7 +4,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use super::js_imports::Glue;
-use crate::protocol::{CancelResult, SignedRequest, UploadDocumentJobState};
+use crate::protocol::{AssumedRole, CancelResult, SignedRequest, UploadDocumentJobState};
 
 /// Sets a data property; on a fresh plain object this cannot fail.
 pub(crate) fn set(target: &Object, key: &str, value: &JsValue) {
@@ -72,6 +72,18 @@ pub(crate) fn job_state(state: UploadDocumentJobState) -> JsValue {
         ]));
     }
     out.into()
+}
+
+/// `{ accessKeyId, accessKeySecret, securityToken, expiration }`: a credentials object that any
+/// call takes, and that a provider may return.
+pub(crate) fn assumed_role(assumed: AssumedRole) -> JsValue {
+    let AssumedRole { credentials, expiration } = assumed;
+    object(&[
+        ("accessKeyId", Some(credentials.access_key_id.into())),
+        ("accessKeySecret", Some(credentials.access_key_secret.into())),
+        ("securityToken", credentials.security_token.map(JsValue::from)),
+        ("expiration", Some(expiration.into())),
+    ])
 }
 
 // A plain object of the members that are present.

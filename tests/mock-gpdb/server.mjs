@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import OpenApiUtil from '@alicloud/openapi-util';
 import { ALGORITHM as V3_ALGORITHM, officialContentSha256, signOfficially } from '../cross-check/official-v3-signer.mjs';
+import * as sts from './sts.mjs';
 
 // The package is CommonJS with `exports.default = Client`; Node's ESM import hands us `module.exports`.
 const officialSigner = OpenApiUtil.default ?? OpenApiUtil;
@@ -28,8 +29,10 @@ export const DEFAULTS = Object.freeze({
 
 const CANCEL = 'CancelUploadDocumentJob';
 const GET = 'GetUploadDocumentJob';
-const ACTIONS = new Set([CANCEL, GET]);
 const VERSION = '2016-05-03';
+// Each action's API version: gpdb's two, and STS AssumeRole (sts.mjs), served on the same port.
+const VERSIONS = { [CANCEL]: VERSION, [GET]: VERSION, [sts.ACTION]: sts.VERSION };
+const ACTIONS = new Set(Object.keys(VERSIONS));
 const COMMON_REQUIRED = ['Action', 'Version', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp'];
 // Signature V2's common parameters: a V3 request carries their meaning in headers, so any of them is a mixed-up client.
 const V2_COMMON_PARAMS = [...COMMON_REQUIRED, 'Format', 'SecurityToken'];
@@ -58,7 +61,7 @@ const STATUS_OF_STATE = { running: 'Running', finished: 'Success', cancelled: 'C
 const CANCELLABLE = new Set(['Pending', 'Start', 'Running']);
 const COMPLETED = new Set(['Success', 'Failed', 'Cancelled']);
 const FAULT_TYPES = new Set(['status', 'throttle', 'reset-before', 'reset-during', 'hang', 'trickle', 'truncated', 'empty200', 'fail200', 'huge',
-  'apply-then-hang', 'apply-then-reset', 'apply-then-delay']);
+  'apply-then-hang', 'apply-then-reset', 'apply-then-delay', 'apply-then-gateway-error']);
 const STATUS_FAULT_CODES = { 429: 'Throttling', 500: 'InternalError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
 // A wildcard would not cover Authorization, so every header a V2 or V3 request sends is named.
 const CORS_ALLOW_HEADERS = 'content-type, accept, x-acs-action, x-acs-version, authorization, x-acs-date, x-acs-signature-nonce, x-acs-content-sha256, x-acs-security-token';
@@ -112,7 +115,8 @@ function parseParams(text) {
  *
  * Options (each optional): port (0), backlog (4096), quiet, cors (true | origin), accessKeys
  * ({ [id]: { secret, securityToken? } }), namespacePasswords ({ 'instance/namespace': password }), jobs
- * (addJob specs), clockOffsetMs, maxSkewMs (15 min), cancellingPolls (2), delayMs (0), signedHost (null).
+ * (addJob specs), clockOffsetMs, maxSkewMs (15 min), cancellingPolls (2), delayMs (0), signedHost (null), roles
+ * ({ [roleArn]: { policy?, maxSessionDuration?, externalId? } }; default: sts.DEFAULT_ROLE_ARN, allowed everything).
  * The handle: url, port, requests, jobs (Map by jobId), nonces(), addJob(job), inject(fault, times),
  * clearFaults(), reset(), close(), and the settable clockOffsetMs, maxSkewMs, cancellingPolls, delayMs, signedHost.
  *
@@ -121,7 +125,9 @@ function parseParams(text) {
  * as it is for a client that signs for the real endpoint and sends through a proxy.
  *
  * Actions: CancelUploadDocumentJob and GetUploadDocumentJob, both with DBInstanceId and RegionId in the
- * query and Collection, JobId, Namespace, NamespacePassword in the form body.
+ * query and Collection, JobId, Namespace, NamespacePassword in the form body; and STS AssumeRole
+ * (sts.mjs), whose credentials the gpdb actions then accept within the role's and the session's policy
+ * (403 Forbidden.RAM outside it) until they expire.
  *
  * Jobs: addJob({ jobId, status, ... }) with status one of Pending, Start, Running (default), Success,
  * Failed, Cancelling, Cancelled, or the first version's `state` names running, finished, cancelled
@@ -142,13 +148,16 @@ function parseParams(text) {
  * throttle {code?, status?, retryAfter?, acsRetryAfterMs?}, reset-before, reset-during, hang,
  * trickle {intervalMs?, chunks?}, truncated, empty200, fail200, huge {bytes?, contentLength?}, and the
  * ambiguous ones, which handle the request in full (a cancel is applied) and then lose or delay the
- * answer: apply-then-hang, apply-then-reset, apply-then-delay {delayMs? (1000)}.
+ * answer: apply-then-hang, apply-then-reset, apply-then-delay {delayMs? (1000)}, and apply-then-gateway-error
+ * {status? (504) | 502, body? 'html' (default, as nginx writes it) | 'json'}: a gateway in front of the API gave up
+ * on the answer after passing the request on.
  *
  * delayMs: every request waits that long before it is handled (preflights do not); a request whose
  * client goes away during the wait is not handled at all, and close() ends every wait.
  */
 export async function startMockGpdb(options = {}) {
   const accessKeys = options.accessKeys ?? { [DEFAULTS.accessKeyId]: { secret: DEFAULTS.accessKeySecret } };
+  const roles = options.roles ?? { [sts.DEFAULT_ROLE_ARN]: {} };
   const namespacePasswords = options.namespacePasswords ?? { [`${DEFAULTS.dbInstanceId}/${DEFAULTS.namespace}`]: DEFAULTS.namespacePassword };
   const initialJobs = options.jobs ?? [{ jobId: DEFAULTS.jobId }];
   const corsOrigin = options.cors === true ? '*' : options.cors || null;
@@ -169,6 +178,7 @@ export async function startMockGpdb(options = {}) {
   const knownInstance = (id) =>
     Object.keys(namespacePasswords).some((k) => k.startsWith(`${id}/`)) || [...mock.jobs.values()].some((j) => j.dbInstanceId === id);
   const serverNow = () => Date.now() + mock.clockOffsetMs;
+  const stsService = sts.createSts({ roles, accessKeys, reject, serverNow });
 
   // A job's status: an official Job.Status value, or one of the first version's states as an alias.
   function jobStatus(value) {
@@ -315,7 +325,7 @@ export async function startMockGpdb(options = {}) {
     const params = { ...rec.query, ...rec.form };
     COMMON_REQUIRED.filter((name) => !params[name]).forEach(missing);
     if (!ACTIONS.has(params.Action)) reject(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
-    if (params.Version !== VERSION) reject(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
+    if (params.Version !== VERSIONS[params.Action]) reject(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
     // The official SDK sends "json"; anything else would get an XML answer from the real endpoint.
     if (params.Format?.toUpperCase() !== 'JSON') reject(400, 'InvalidParameter', 'The parameter "Format" must be JSON.');
     if (params.SignatureMethod !== 'HMAC-SHA1') reject(400, 'InvalidParameter', 'The parameter "SignatureMethod" must be HMAC-SHA1.');
@@ -331,7 +341,7 @@ export async function startMockGpdb(options = {}) {
     }
     checkSecurityToken(account, params.SecurityToken);
     burnNonce(params.SignatureNonce);
-    return params.Action;
+    return { action: params.Action, account: { id: params.AccessKeyId, ...account } };
   }
 
   // Signature V3 (ACS3-HMAC-SHA256): action, version, date, nonce and body hash in x-acs-* headers,
@@ -346,7 +356,7 @@ export async function startMockGpdb(options = {}) {
     V3_REQUIRED_HEADERS.filter((name) => !req.headers[name]).forEach(missing);
     const action = req.headers['x-acs-action'];
     if (!ACTIONS.has(action)) reject(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
-    if (req.headers['x-acs-version'] !== VERSION) reject(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
+    if (req.headers['x-acs-version'] !== VERSIONS[action]) reject(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
 
     const account = Object.hasOwn(accessKeys, auth.credential) ? accessKeys[auth.credential] : null;
     if (!account) reject(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
@@ -388,7 +398,7 @@ export async function startMockGpdb(options = {}) {
     }
     checkSecurityToken(account, req.headers['x-acs-security-token']);
     burnNonce(req.headers['x-acs-signature-nonce']);
-    return action;
+    return { action, account: { id: auth.credential, ...account } };
   }
 
   // The checks of the real endpoint, in its order. Throws ApiError, or returns the success body.
@@ -409,7 +419,9 @@ export async function startMockGpdb(options = {}) {
     const duplicate = [...queryDuplicates, ...formDuplicates, ...Object.keys(rec.form).filter((k) => Object.hasOwn(rec.query, k))][0];
     if (duplicate) reject(400, 'InvalidParameter', `The parameter "${duplicate}" is specified more than once.`);
 
-    const action = rec.signatureVersion === 'v3' ? checkV3Signature(req, rec) : checkV2Signature(rec);
+    const { action, account } = rec.signatureVersion === 'v3' ? checkV3Signature(req, rec) : checkV2Signature(rec);
+    // STS takes its parameters from the query string or the body, as RPC endpoints do.
+    if (action === sts.ACTION) return stsService.assumeRole({ ...rec.query, ...rec.form }, account);
 
     for (const [name, place, required] of OPERATION_PARAMS) {
       const [right, wrong] = place === 'query' ? [rec.query, rec.form] : [rec.form, rec.query];
@@ -418,6 +430,8 @@ export async function startMockGpdb(options = {}) {
     }
 
     const params = { ...rec.query, ...rec.form };
+    // Credentials from AssumeRole: within their lifetime, the role's policy and the session policy.
+    stsService.authorize(account, action, params);
     const { DBInstanceId: instance, Collection: collection, JobId: jobId } = params;
     const namespace = params.Namespace || DEFAULTS.namespace;
     if (!knownInstance(instance)) reject(404, 'InvalidDBInstanceId.NotFound', `The DBInstanceId "${instance}" is not found.`);
@@ -523,6 +537,16 @@ export async function startMockGpdb(options = {}) {
       log(rec, `applied (${outcome}), socket reset before the response`);
       return void req.socket.destroy();
     }
+    if (fault.type === 'apply-then-gateway-error') {
+      const gateway = fault.status ?? 504;
+      const text = http.STATUS_CODES[gateway];
+      if (fault.body === 'json') {
+        const requestId = randomUUID().toUpperCase();
+        return respondJson(rec, req, res, gateway, errorBody(req, requestId, STATUS_FAULT_CODES[gateway] ?? 'GatewayError', `${gateway} ${text}`));
+      }
+      const html = `<html>\r\n<head><title>${gateway} ${text}</title></head>\r\n<body>\r\n<center><h1>${gateway} ${text}</h1></center>\r\n</body>\r\n</html>\r\n`;
+      return respond(rec, res, gateway, { ...baseHeaders(randomUUID().toUpperCase()), 'content-type': 'text/html' }, html);
+    }
     const delayMs = fault.delayMs ?? 1_000;
     if (!(await wait(delayMs, res))) return log(rec, `applied (${outcome}), the client went away during the ${delayMs} ms delay`);
     return respondJson(rec, req, res, status, object);
@@ -571,6 +595,7 @@ export async function startMockGpdb(options = {}) {
       case 'apply-then-hang':
       case 'apply-then-reset':
       case 'apply-then-delay':
+      case 'apply-then-gateway-error':
         return applyThen(fault, req, rec, dups, res);
     }
   }

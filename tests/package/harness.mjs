@@ -207,8 +207,8 @@ export function assertFreshNonces(mock) {
 }
 
 /** The report of scenario.mjs, checked against what the endpoint recorded. */
-export const EXPORTS = ['GpdbError', 'cancelUploadDocumentJob', 'getUploadDocumentJob', 'ready', 'signCancelUploadDocumentJob',
-  'signGetUploadDocumentJob', 'waitForUploadDocumentJob'];
+export const EXPORTS = ['GpdbError', 'assumeRole', 'callApi', 'cancelUploadDocumentJob', 'getUploadDocumentJob', 'ready', 'signApiRequest',
+  'signCancelUploadDocumentJob', 'signGetUploadDocumentJob', 'waitForUploadDocumentJob'];
 
 export function assertScenario(report, mock, { expectedExports = EXPORTS } = {}) {
   assert.deepEqual(report.exports, expectedExports);

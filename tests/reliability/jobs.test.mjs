@@ -165,11 +165,27 @@ for (const fault of [{ type: 'apply-then-hang' }, { type: 'apply-then-reset' }])
     const result = await lib.cancelUploadDocumentJob(callOptions(mock, { timeoutMs: 300, maxRetries: 2 }));
     assert.equal(result.status, 'success');
     assert.equal(result.alreadyCancelled, true);
-    assert.match(result.message, /Cancelling: an earlier attempt of this call cancelled it/);
+    assert.match(result.message, /Cancelling: an earlier attempt of this call may have cancelled it/);
     assert.match(result.requestId, /^[0-9A-F-]{36}$/);
     assert.deepEqual(actions(), ['CancelUploadDocumentJob', 'CancelUploadDocumentJob', 'GetUploadDocumentJob']);
     assert.deepEqual(log.posts().slice(1).map((r) => r.response.code), ['UploadDocumentJob.StatusInvalid', 'success']);
     assert.equal(log.posts()[0].withheld?.code, 'success', 'the first attempt was applied, its answer withheld');
+    assertRequestsOnTheWire(log.posts());
+  });
+}
+
+// A gateway in front of the API passed the cancel on, then gave up on its answer: its 504 (or 502)
+// may mean the cancel was applied, as a timeout does, so the retry's StatusInvalid is read back.
+for (const fault of [{ status: 504 }, { status: 502 }, { status: 504, body: 'json' }]) {
+  test(`a cancel applied behind a gateway that answered ${fault.status}${fault.body ? ' (JSON)' : ''} resolves, alreadyCancelled`, async () => {
+    fresh();
+    mock.inject({ type: 'apply-then-gateway-error', ...fault, action: 'CancelUploadDocumentJob' });
+    const result = await lib.cancelUploadDocumentJob(callOptions(mock, { maxRetries: 2 }));
+    assert.deepEqual([result.status, result.alreadyCancelled], ['success', true]);
+    assert.match(result.message, /^the job is Cancelling: an earlier attempt of this call may have cancelled it, its answer lost$/);
+    assert.deepEqual(actions(), ['CancelUploadDocumentJob', 'CancelUploadDocumentJob', 'GetUploadDocumentJob']);
+    assert.deepEqual(log.posts().map((r) => r.response.status), [fault.status, 400, 200]);
+    assert.equal(log.posts()[0].withheld?.code, 'success', 'the first attempt was applied behind the gateway');
     assertRequestsOnTheWire(log.posts());
   });
 }

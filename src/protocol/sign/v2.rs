@@ -34,7 +34,7 @@ impl CanonicalQuery {
     /// Builds the canonical query from pairs [`encode_each`] made, in any order.
     pub fn from_encoded(mut encoded: Vec<(&str, &str)>) -> Self {
         encoded.retain(|(key, _)| *key != "Signature");
-        crate::small_sort::sort_by_key(&mut encoded, |(key, _)| *key);
+        crate::small_sort::sort_by(&mut encoded, |a, b| a.0 < b.0);
         CanonicalQuery(join(&encoded))
     }
 

@@ -42,9 +42,9 @@ impl CanonicalRequest {
     /// the body.
     pub fn new(method: &str, path: &str, query: &[(&str, &str)], headers: &[(&str, &str)], hashed_payload: &str) -> Self {
         let mut query = encode_each(query);
-        crate::small_sort::sort_by_key(&mut query, |(key, _)| *key);
+        crate::small_sort::sort_by(&mut query, |a, b| a.0 < b.0);
         let mut headers: Vec<(String, &str)> = headers.iter().map(|(name, value)| (name.to_ascii_lowercase(), value.trim_ascii())).collect();
-        crate::small_sort::sort_by_key(&mut headers, |(name, _)| name.clone());
+        crate::small_sort::sort_by(&mut headers, |a, b| a.0 < b.0);
         let signed_headers = headers.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(";");
         let mut text = format!("{method}\n{path}\n{}\n", join(&query));
         for (name, value) in &headers {

@@ -1,5 +1,6 @@
-//! The operations this library sends, their parameters, validation and query/body split: the one
-//! place that knows them. Another operation on an upload document job is a variant of [`Action`].
+//! The typed operations on an upload document job: their parameters, validation and query/body
+//! split, the one place that knows them. Each becomes an [`ApiRequest`], signed and sent as any
+//! other action is. Another operation on a job is a variant of [`Action`].
 //!
 //! Sources: the CancelUploadDocumentJob and GetUploadDocumentJob API references (gpdb 2016-05-03),
 //! help.aliyun.com/zh/analyticdb-for-postgresql/developer-reference/api-gpdb-2016-05-03-canceluploaddocumentjob;
@@ -9,13 +10,13 @@
 //! `DBInstanceId` and `RegionId` in the query, `Collection`, `JobId`, `Namespace` and
 //! `NamespacePassword` in the `application/x-www-form-urlencoded` body, for both.
 
-
 use std::fmt;
 
+use super::api::ApiRequest;
 use super::endpoint::validate_region_id;
 use super::error::{Error, InputProblem};
 
-/// An operation on one upload document job: its `Action`. Each takes [`UploadDocumentJob`].
+/// An operation on one upload document job: its `Action`. Each takes [`UploadDocumentJobParameters`].
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Action {
     /// `CancelUploadDocumentJob`: answers `{RequestId, Status, Message}`.
@@ -42,9 +43,9 @@ pub const MAX_VALUE_BYTES: usize = 4096;
 /// STS tokens are longer than ordinary values.
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
 
-/// The request parameters of each [`Action`].
+/// The request parameters of each [`Action`]: which job, and the namespace password that guards it.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct UploadDocumentJob {
+pub struct UploadDocumentJobParameters {
     /// `DBInstanceId`, e.g. `gp-xxxxxxxxx`. Query string.
     pub db_instance_id: String,
     /// `RegionId`, e.g. `cn-hangzhou`. Query string.
@@ -59,7 +60,7 @@ pub struct UploadDocumentJob {
     pub job_id: String,
 }
 
-impl UploadDocumentJob {
+impl UploadDocumentJobParameters {
     /// Checks every parameter; the first problem found is returned, naming its field.
     pub fn validate(&self) -> Result<(), Error> {
         check_text("regionId", &self.region_id)?;
@@ -78,25 +79,28 @@ impl UploadDocumentJob {
         self.namespace.as_deref().unwrap_or(DEFAULT_NAMESPACE)
     }
 
-    /// The operation's parameters that travel in the query string.
-    pub fn query_params(&self) -> [(&'static str, &str); 2] {
-        [("DBInstanceId", &self.db_instance_id), ("RegionId", &self.region_id)]
-    }
-
-    /// The operation's parameters that travel in the form body, sorted by name.
-    pub fn body_params(&self) -> [(&'static str, &str); 4] {
-        [
-            ("Collection", &self.collection),
-            ("JobId", &self.job_id),
-            ("Namespace", self.namespace()),
-            ("NamespacePassword", &self.namespace_password),
-        ]
+    /// `action` on this job, checked ([`Self::validate`]), as the request the signer takes:
+    /// `DBInstanceId` and `RegionId` in the query string, the rest in the form body (sorted by
+    /// name, as the official SDK sends them).
+    pub fn request(&self, action: Action) -> Result<ApiRequest<'_>, Error> {
+        self.validate()?;
+        Ok(ApiRequest {
+            action: action.name(),
+            version: VERSION,
+            query: vec![("DBInstanceId", &self.db_instance_id), ("RegionId", &self.region_id)],
+            body: vec![
+                ("Collection", &self.collection),
+                ("JobId", &self.job_id),
+                ("Namespace", self.namespace()),
+                ("NamespacePassword", &self.namespace_password),
+            ],
+        })
     }
 }
 
-impl fmt::Debug for UploadDocumentJob {
+impl fmt::Debug for UploadDocumentJobParameters {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UploadDocumentJob")
+        f.debug_struct("UploadDocumentJobParameters")
             .field("db_instance_id", &self.db_instance_id)
             .field("region_id", &self.region_id)
             .field("namespace", &self.namespace())
