@@ -18,12 +18,27 @@ import { buildPage } from '../www/build.mjs';
 
 export const WWW = join(ROOT, 'www');
 
-/** The STS AccessKey the local endpoint knows and the Worker hands to the page in forwarding mode. Fake. */
+/**
+ * An STS AccessKey the local endpoint knows from the start, for tests that sign by hand (the
+ * proxy's). Fake. The Worker gives operators credentials from the endpoint's mock STS instead.
+ */
 export const LOCAL_STS = Object.freeze({
   accessKeyId: 'STS.NUgpdbConsoleMockKeyId',
   accessKeySecret: 'console-sts-temporary-secret',
   securityToken: 'console-sts-temporary-security-token',
 });
+
+/** The RAM role operators' credentials come from (STS_ROLE_ARN), as README step 3 sets it up. */
+export const LOCAL_ROLE_ARN = 'acs:ram::1234567890123456:role/gpdb-console-operator';
+export const LOCAL_ROLE_POLICY = Object.freeze({
+  Version: '1',
+  Statement: [{ Effect: 'Allow', Action: ['gpdb:CancelUploadDocumentJob', 'gpdb:GetUploadDocumentJob'], Resource: ['acs:gpdb:*:1234567890123456:document/*'] }],
+});
+
+/** `roles` for startMockGpdb: the role above, with its policy; STS holds each session to both it and the session policy. */
+export function localRoles() {
+  return { [LOCAL_ROLE_ARN]: { policy: LOCAL_ROLE_POLICY, maxSessionDuration: 3600 } };
+}
 
 /** Running jobs the local endpoint starts with: each can be cancelled once. */
 export const LOCAL_JOB_IDS = Object.freeze([
@@ -36,7 +51,7 @@ export const LOCAL_FINISHED_JOBS = Object.freeze([
   Object.freeze({ jobId: 'f1e2d3c4-b5a6-4978-8d6c-5b4a39281706', status: 'Failed', progress: 40, error: 'Failed to connect database.', errorCode: 'InternalError' }),
 ]);
 
-/** `accessKeys` for startMockGpdb: the long-lived key (signing mode) and the STS key (forwarding mode). */
+/** `accessKeys` for startMockGpdb: the Worker's long-lived key (it assumes the role), and the hand-signing tests' STS key. */
 export function localAccessKeys() {
   return {
     [DEFAULTS.accessKeyId]: { secret: DEFAULTS.accessKeySecret },
@@ -44,13 +59,19 @@ export function localAccessKeys() {
   };
 }
 
-/** The Worker's env against the local endpoint and the local Access team: what `wrangler secret put` and [vars] give it when deployed. */
-export function localBindings({ upstream, origins, team }) {
+/**
+ * The Worker's env against the local endpoint and the local Access team: what `wrangler secret put`
+ * and [vars] give it when deployed. `sts`: STS_ENDPOINT, when STS is not where the Worker's network
+ * finds sts.aliyuncs.com.
+ */
+export function localBindings({ upstream, origins, team, sts = null }) {
   return {
     ACCESS_TEAM_DOMAIN: team.teamDomain,
     ACCESS_AUD: team.audience,
     CONSOLE_ORIGIN: origins.join(','),
     GPDB_UPSTREAM: upstream,
+    STS_ROLE_ARN: LOCAL_ROLE_ARN,
+    ...(sts && { STS_ENDPOINT: sts }),
     ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULTS.accessKeyId,
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULTS.accessKeySecret,
   };
@@ -167,9 +188,9 @@ export async function startLocalConsole(built, {
 }) {
   const upstream = /^GPDB_UPSTREAM\s*=\s*"([^"]+)"/m.exec(readFileSync(join(built.dir, 'wrangler.toml'), 'utf8'))?.[1];
   if (!upstream) throw new Error('www/wrangler.toml has no GPDB_UPSTREAM');
-  // In this process: the mock's command line cannot declare the STS key yet.
+  // In this process: the mock's command line cannot declare the keys and the role.
   const specs = jobs.map((job) => (typeof job === 'string' ? { jobId: job } : { ...job }));
-  const mock = await startMockGpdb({ quiet, delayMs, accessKeys: localAccessKeys(), jobs: specs });
+  const mock = await startMockGpdb({ quiet, delayMs, accessKeys: localAccessKeys(), roles: localRoles(), jobs: specs });
   const team = await startAccessTeam();
   const closing = [() => team.close(), () => mock.close()];
   const close = async () => {
@@ -233,9 +254,10 @@ gpdb-edge console on ${site.url}/
   The Worker's own address, without Access in front: ${worker.url}/
   (try \`curl -i ${worker.url}/api/job\`: 401 Console.SignInRequired, and an audit line below)
 
-  upstream: the Worker calls ${upstream} as deployed, and workerd sends it to the local gpdb
-  endpoint at ${mock.url}; it checks every signature with the official signer and logs each
-  request below, secrets redacted. Fake credentials only. Lines starting "audit" are the
+  upstream: the Worker calls ${upstream} and STS (https://sts.aliyuncs.com) as deployed, and workerd
+  sends both to the local gpdb endpoint and its mock STS at ${mock.url}; it checks every signature
+  with the official signer, holds each operator's credentials to their session policy (role
+  ${LOCAL_ROLE_ARN}), and logs each request below, secrets redacted. Fake credentials only. Lines starting "audit" are the
   Worker's audit lines, as Workers Logs would keep them.
 ${slow}
 Ctrl-C stops everything.

@@ -4,8 +4,7 @@
 // AssumeRole through gpdb-edge's assumeRole, for the role STS_ROLE_ARN, with a session policy that
 // narrows the role to what was asked for, and a session name that says who asked (ActionTrail
 // records it with every call the credentials make).
-import * as gpdbEdge from 'gpdb-edge'; // TEMP until assumeRole lands
-const { assumeRole, GpdbError } = gpdbEdge;
+import { assumeRole, GpdbError } from 'gpdb-edge';
 
 import { instanceRefusal } from './guard.mjs';
 import { instanceIdsRefusal, roleSessionName, sessionPolicy } from './session.mjs';
@@ -68,10 +67,9 @@ export async function issueCredentials(request, env, { operator, record, refuse 
   const { credentials, roleSessionName: sessionName } = assumed;
   const requestId = newRequestId();
   try {
-    const issued = await credentials();
-    const expiration = new Date(issued.expiration).toISOString();
+    // STS's credentials and `expiration` as STS wrote it ("2015-04-09T11:52:19Z").
+    const { accessKeyId, accessKeySecret, securityToken, expiration } = await credentials();
     record.write({ outcome: 'OK', httpStatus: 200, requestId, roleSessionName: sessionName, expiration });
-    const { accessKeyId, accessKeySecret, securityToken } = issued;
     return json(200, { accessKeyId, accessKeySecret, securityToken, expiration }, { 'x-acs-request-id': requestId });
   } catch (error) {
     // STS's own code (e.g. NoPermission) when it refused; gpdb-edge's errors carry no secret.
