@@ -997,6 +997,22 @@ describe('Cloudflare Access on every path', () => {
     assert.equal(auditLines(stack.worker.logs).at(-1).operator, LOCAL_OPERATOR);
   });
 
+  test('in a browser, the Worker\'s own address shows a refusal and nothing of the console; through Access, the console', async () => {
+    const page = await browser.newPage();
+    try {
+      for (const path of ['/', '/?mode=forwarding', '/console.js']) {
+        const response = await page.goto(`${stack.worker.url}${path}`);
+        assert.equal(response.status(), 401, path);
+        assert.match(await page.textContent('body'), /Sign in through Cloudflare Access[\s\S]*Console\.SignInRequired/);
+        assert.equal(await page.$('#cancel-form'), null, `${path}: no console`);
+      }
+      await page.goto(`${stack.site.url}/`);
+      assert.equal(await page.textContent('#operator-name'), LOCAL_OPERATOR);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('the operator\'s name is text on the page, never HTML', async () => {
     const token = await stack.team.sign({ email: '<img src=x onerror=alert(1)>@example.com' });
     const res = await direct({ method: 'GET', path: '/' }, token);
@@ -1066,6 +1082,26 @@ describe('GPDB_INSTANCES, the allow-list', () => {
     const served = await httpRequest(stack.site.url, jsonPost('/api/job', { jobId: 'job-listed' }));
     assert.equal(served.status, 200, served.text);
     assert.deepEqual(stack.mock.requests.map((r) => r.action).filter((a) => a === GET), [GET]);
+  });
+
+  test('the page says why, in both modes: the console\'s code and request id', async () => {
+    const page = await browser.newPage();
+    try {
+      for (const mode of ['signing', 'forwarding']) {
+        await page.goto(`${stack.site.url}/?mode=${mode}&${new URLSearchParams({ ...JOB, dbInstanceId: OTHER_INSTANCE })}`);
+        await page.waitForFunction(() => !document.getElementById('cancel').disabled);
+        const from = stack.mock.requests.length;
+        const outcome = await cancelJob(page, { jobId: `job-page-${mode}` });
+        assert.equal(outcome.fields.code, 'Console.InstanceNotAllowed', `${mode}: ${JSON.stringify(outcome)}`);
+        assert.equal(outcome.fields.message, 'This console does not act on that instance (GPDB_INSTANCES).');
+        assert.match(outcome.fields.requestId, REQUEST_ID);
+        assert.equal(outcome.fields.reportedBy, 'the console\'s Worker');
+        assert.equal(stack.mock.requests.length, from, `${mode}: nothing sent`);
+        await until(() => stack.audit().some((line) => line.requestId === outcome.fields.requestId), 'the audit line');
+      }
+    } finally {
+      await page.close();
+    }
   });
 
   test('a malformed GPDB_INSTANCES refuses everything (500), rather than allowing everything', async () => {
