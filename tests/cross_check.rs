@@ -8,7 +8,10 @@
 //!   the form body as a server would, whose `Signature` must equal the official one;
 //! - 1,000 complete requests signed with V3, whose canonical request, string to sign and
 //!   `Authorization` must equal those of the official `getAuthorization`
-//!   (`tests/cross-check/official-v3-signer.mjs`), and whose body hash the official hash.
+//!   (`tests/cross-check/official-v3-signer.mjs`), and whose body hash the official hash;
+//! - 1,200 requests of generated actions (any `ApiRequest`: action names, versions, parameter names
+//!   of every allowed character, values with Unicode, reserved characters and empty ones, empty
+//!   query or body), each signed with V2 and with V3 and checked against both official signers.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -17,7 +20,7 @@ use gpdb_edge::protocol::encode::percent_encode;
 use gpdb_edge::protocol::sign::v2::{CanonicalQuery, Signature, StringToSign};
 use gpdb_edge::protocol::sign::v3;
 use gpdb_edge::protocol::{
-    Action,
+    Action, ApiRequest,
     sign_request, UploadDocumentJobParameters, Credentials, Destination, Endpoint, SignatureVersion, Timestamp,
 };
 
@@ -26,6 +29,7 @@ const CANCEL: Action = Action::CancelUploadDocumentJob;
 const ARBITRARY_SETS: usize = 1_500;
 const FULL_REQUESTS: usize = 500;
 const V3_REQUESTS: usize = 1_000;
+const API_REQUESTS: usize = 1_200;
 
 /// xorshift64*: deterministic, so a failure reproduces.
 struct Rng(u64);
@@ -325,4 +329,137 @@ fn v3_requests_agree_with_the_official_get_authorization() {
         assert_eq!(content_sha, row[3], "x-acs-content-sha256");
     }
     println!("{} V3 requests agree with @alicloud/openapi-util getAuthorization", ours.len());
+}
+
+/// A generated action name, version and parameter names, as `callApi` takes them.
+struct GeneratedApi {
+    action: String,
+    version: String,
+    query: Vec<(String, String)>,
+    body: Vec<(String, String)>,
+}
+
+const NAME_FIRST: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const NAME_REST: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+const COMMON: &[&str] = &["AccessKeyId", "Action", "Format", "SecurityToken", "Signature", "SignatureMethod", "SignatureNonce",
+    "SignatureType", "SignatureVersion", "Timestamp", "Version"];
+
+fn name(rng: &mut Rng, first: &[u8], rest: &[u8], max: usize) -> String {
+    let mut out = String::from(char::from(first[rng.below(first.len())]));
+    for _ in 0..rng.below(max) {
+        out.push(char::from(rest[rng.below(rest.len())]));
+    }
+    out
+}
+
+fn generated_api(rng: &mut Rng) -> GeneratedApi {
+    let letters = &NAME_FIRST[..52];
+    let action = name(rng, letters, NAME_FIRST, 40);
+    let version = format!("{:04}-{:02}-{:02}", 2000 + rng.below(30), 1 + rng.below(12), 1 + rng.below(31));
+    let mut used: Vec<String> = Vec::new();
+    let mut params = |rng: &mut Rng| {
+        let mut out = Vec::new();
+        for _ in 0..rng.below(8) {
+            let key = match rng.below(4) {
+                0 => format!("Tag.{}.{}", 1 + rng.below(20), ["Key", "Value"][rng.below(2)]),
+                1 => KEYS[rng.below(KEYS.len())].to_owned(),
+                _ => name(rng, NAME_FIRST, NAME_REST, 20),
+            };
+            if COMMON.contains(&key.as_str()) || used.contains(&key) {
+                continue;
+            }
+            used.push(key.clone());
+            out.push((key, value(rng)));
+        }
+        out
+    };
+    let query = params(rng);
+    let body = params(rng);
+    GeneratedApi { action, version, query, body }
+}
+
+fn borrowed(params: &[(String, String)]) -> Vec<(&str, &str)> {
+    params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+fn pairs_or_none(text: &str) -> Vec<(String, String)> {
+    if text.is_empty() { Vec::new() } else { pairs(text) }
+}
+
+#[test]
+fn api_requests_of_any_action_agree_with_the_official_signers_in_both_schemes() {
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let endpoints = ["https://sts.aliyuncs.com", "https://ecs.cn-hangzhou.aliyuncs.com/", "http://127.0.0.1:8080/api/rpc", "https://gpdb.aliyuncs.com:443/"];
+    let (mut v2_cases, mut v2_ours) = (Vec::new(), Vec::new());
+    let (mut v3_input, mut v3_ours) = (String::new(), Vec::new());
+    let (mut empty_values, mut unicode_values) = (0, 0);
+    for i in 0..API_REQUESTS {
+        let api = generated_api(&mut rng);
+        let request = ApiRequest { action: &api.action, version: &api.version, query: borrowed(&api.query), body: borrowed(&api.body) };
+        empty_values += api.query.iter().chain(&api.body).filter(|(_, v)| v.is_empty()).count();
+        unicode_values += api.query.iter().chain(&api.body).filter(|(_, v)| !v.is_ascii()).count();
+        let token = if i % 3 == 0 { Some(ascii_text(&mut rng)) } else { None };
+        let credentials = Credentials::new(ascii_text(&mut rng), text(&mut rng), token);
+        let endpoint = Endpoint::parse(endpoints[i % endpoints.len()]).unwrap();
+        let destination = Destination::direct(endpoint.clone());
+        let timestamp = Timestamp::from_unix_millis(1_700_000_000_000 + rng.below(1 << 40) as i64).unwrap();
+        let nonce = format!("{:016x}{:016x}", rng.next(), rng.next());
+
+        // V2: read back off the URL and the body as a server does; the official signer recomputes `Signature`.
+        let v2 = sign_request(&request, &credentials, &destination, SignatureVersion::V2, timestamp, &nonce).unwrap();
+        let (_, query) = v2.url.split_once('?').unwrap();
+        let mut params = pairs(query);
+        let signature = params.pop().unwrap();
+        assert_eq!(signature.0, "Signature");
+        let find = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        assert_eq!((find("Action"), find("Version")), (Some(api.action.clone()), Some(api.version.clone())));
+        for (k, v) in &api.query {
+            assert_eq!(find(k).as_ref(), Some(v), "query parameter {k} in the URL");
+        }
+        let body = pairs_or_none(&v2.body);
+        assert_eq!(body.iter().filter(|(k, _)| k != "SecurityToken").cloned().collect::<Vec<_>>(), api.body, "body parameters, in order");
+        params.extend(body);
+        v2_cases.push(Case { method: "POST", secret: credentials.access_key_secret.clone(), params });
+        v2_ours.push(signature.1);
+
+        // V3: the query off the URL, the headers, the body; the official getAuthorization recomputes all.
+        let v3 = sign_request(&request, &credentials, &destination, SignatureVersion::V3, timestamp, &nonce).unwrap();
+        let query = v3.url.split_once('?').map_or_else(Vec::new, |(_, q)| pairs(q));
+        assert_eq!(query, api.query, "query parameters, in order");
+        assert_eq!(pairs_or_none(&v3.body), api.body, "body parameters, in order");
+        let header = |name: &str| v3.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
+        assert_eq!((header("x-acs-action"), header("x-acs-version")), (Some(api.action.clone()), Some(api.version.clone())));
+        let mut headers: Vec<(String, String)> = v3.headers.iter().map(|(n, v)| (n.to_string(), v.clone())).collect();
+        headers.push(("host".into(), endpoint.host().to_owned()));
+        let json_pairs = |pairs: &[(String, String)]| -> String {
+            pairs.iter().map(|(k, v)| format!("[{},{}]", json_string(k), json_string(v))).collect::<Vec<_>>().join(",")
+        };
+        v3_input += &format!(
+            "{{\"method\":\"POST\",\"pathname\":{},\"query\":[{}],\"headers\":[{}],\"body\":{},\"accessKeyId\":{},\"accessKeySecret\":{}}}\n",
+            json_string(endpoint.path()),
+            json_pairs(&query),
+            json_pairs(&headers),
+            json_string(&v3.body),
+            json_string(&credentials.access_key_id),
+            json_string(&credentials.access_key_secret),
+        );
+        v3_ours.push((header("authorization").unwrap(), header("x-acs-content-sha256").unwrap()));
+    }
+    let expected = official(&v2_cases);
+    for (ours, (_, _, official)) in v2_ours.iter().zip(&expected) {
+        assert_eq!(ours, official, "V2 Signature");
+    }
+    let stdout = run_official("official-v3-signer.mjs", v3_input);
+    let rows: Vec<Vec<&str>> = stdout.lines().map(|line| line.split('\t').collect()).collect();
+    assert_eq!(rows.len(), v3_ours.len());
+    for ((authorization, content_sha), row) in v3_ours.iter().zip(&rows) {
+        assert_eq!(authorization, row[2], "V3 Authorization");
+        assert_eq!(content_sha, row[3], "x-acs-content-sha256");
+    }
+    assert!(empty_values > 100 && unicode_values > 100, "{empty_values} empty and {unicode_values} non-ASCII values");
+    println!(
+        "{} generated actions agree with @alicloud/openapi-util, V2 and V3 ({} signatures; {empty_values} empty and {unicode_values} non-ASCII values)",
+        API_REQUESTS,
+        2 * API_REQUESTS
+    );
 }

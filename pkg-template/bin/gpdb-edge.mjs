@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// gpdb-edge cancel-upload-document-job | get-upload-document-job: the library from a shell. Credentials come from the
-// environment; the namespace password from GPDB_NAMESPACE_PASSWORD or a file, never from a flag
-// (flags show up in `ps` and shell history).
+// gpdb-edge cancel-upload-document-job | get-upload-document-job | call: the library from a shell. Credentials come
+// from the environment; the namespace password from GPDB_NAMESPACE_PASSWORD or a file, and a secret
+// parameter of `call` from an environment variable (--body-env), never from a flag (flags show up in
+// `ps` and shell history).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { cancelUploadDocumentJob, getUploadDocumentJob, GpdbError, waitForUploadDocumentJob } from '../node.mjs';
+import { callApi, cancelUploadDocumentJob, getUploadDocumentJob, GpdbError, waitForUploadDocumentJob } from '../node.mjs';
 
 const USAGE = `Usage: gpdb-edge cancel-upload-document-job [--wait] [options]
        gpdb-edge get-upload-document-job [options]
+       gpdb-edge call --action <Action> --version <YYYY-MM-DD> --endpoint <url> [--query K=V ...] [--body K=V ...]
 
 cancel-upload-document-job cancels an AnalyticDB for PostgreSQL upload document job
 (CancelUploadDocumentJob); with --wait it then follows the job (GetUploadDocumentJob), printing
@@ -33,6 +35,17 @@ Options:
   --json                           print the result or the error as JSON (one line per status with --wait)
   -h, --help                       show this help
 
+call signs and sends any Alibaba Cloud RPC action and prints its JSON answer:
+  --action <Action>                Action, e.g. DescribeRegions (required)
+  --version <YYYY-MM-DD>           the API version, e.g. 2016-05-03 (required)
+  --endpoint <url>                 the product's endpoint, e.g. https://gpdb.aliyuncs.com (required)
+  --query <Name=value>             a query string parameter (repeatable)
+  --body <Name=value>              a form body parameter (repeatable)
+  --query-env <Name=VAR>, --body-env <Name=VAR>
+                                   a parameter read from environment variable VAR: a secret, redacted from errors
+  --idempotent                     the action may be sent twice: retry timeouts and 5xx too
+  (and --proxy-url, --signature-version, --timeout-ms, --max-retries, --json as above)
+
 Environment:
   ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN
   GPDB_NAMESPACE_PASSWORD          the namespace password, unless --namespace-password-file is given
@@ -40,7 +53,12 @@ Environment:
 Exit status: 0 cancelled (with --wait: the job reached Cancelled) or read, 1 API or transport
 error (or, with --wait, the job ended otherwise or did not stop in time), 2 usage error.`;
 
-const COMMANDS = ['cancel-upload-document-job', 'get-upload-document-job'];
+const COMMANDS = ['cancel-upload-document-job', 'get-upload-document-job', 'call'];
+// Flags of one command only: [flags, the command they go with].
+const CALL_FLAGS = ['action', 'version', 'query', 'body', 'query-env', 'body-env', 'idempotent'];
+const JOB_FLAGS = ['region-id', 'db-instance-id', 'namespace', 'collection', 'job-id', 'namespace-password-file'];
+// Parameters that are secrets by default (as callApi has them): never accepted as a flag's value.
+const SECRET_PARAMETERS = ['NamespacePassword', 'Password'];
 const STATUSES = ['Pending', 'Start', 'Running', 'Success', 'Failed', 'Cancelling', 'Cancelled'];
 
 const OPTIONS = {
@@ -60,6 +78,13 @@ const OPTIONS = {
   'max-wait-ms': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
+  action: { type: 'string' },
+  version: { type: 'string' },
+  query: { type: 'string', multiple: true },
+  body: { type: 'string', multiple: true },
+  'query-env': { type: 'string', multiple: true },
+  'body-env': { type: 'string', multiple: true },
+  idempotent: { type: 'boolean', default: false },
 };
 
 function usageError(message) {
@@ -106,9 +131,48 @@ const [command] = positionals;
 if (command !== 'cancel-upload-document-job' && (values.wait || values['poll-interval-ms'] || values['max-wait-ms'])) {
   usageError('--wait, --poll-interval-ms and --max-wait-ms go with cancel-upload-document-job');
 }
+const misplaced = (command === 'call' ? JOB_FLAGS : CALL_FLAGS).find((flag) => values[flag] !== undefined && values[flag] !== false);
+if (misplaced) usageError(`--${misplaced} does not go with ${command}`);
 
-const flagOf = { regionId: '--region-id', dbInstanceId: '--db-instance-id', collection: '--collection', jobId: '--job-id', namespacePassword: 'GPDB_NAMESPACE_PASSWORD', namespace: '--namespace', endpoint: '--endpoint', proxyUrl: '--proxy-url', signatureVersion: '--signature-version', pollIntervalMs: '--poll-interval-ms', maxWaitMs: '--max-wait-ms' };
-const options = {
+const flagOf = { action: '--action', version: '--version', secrets: '--query-env/--body-env', regionId: '--region-id', dbInstanceId: '--db-instance-id', collection: '--collection', jobId: '--job-id', namespacePassword: 'GPDB_NAMESPACE_PASSWORD', namespace: '--namespace', endpoint: '--endpoint', proxyUrl: '--proxy-url', signatureVersion: '--signature-version', pollIntervalMs: '--poll-interval-ms', maxWaitMs: '--max-wait-ms' };
+// `call`'s parameters: Name=value flags, and Name=VAR flags whose value is read from the environment.
+function parameters(flag, pairs = [], fromEnvironment = [], secrets = []) {
+  const out = {};
+  const split = (pair, what) => {
+    const at = pair.indexOf('=');
+    if (at <= 0) usageError(`--${what} takes Name=${what.endsWith('-env') ? 'VARIABLE' : 'value'}, not ${JSON.stringify(pair)}`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  };
+  for (const pair of pairs) {
+    const [name, value] = split(pair, flag);
+    if (SECRET_PARAMETERS.includes(name)) usageError(`${name} is not accepted on the command line (visible in \`ps\`): use --${flag}-env ${name}=VARIABLE`);
+    out[name] = value;
+  }
+  for (const pair of fromEnvironment) {
+    const [name, variable] = split(pair, `${flag}-env`);
+    if (process.env[variable] === undefined) usageError(`--${flag}-env ${name}: the environment variable ${variable} is not set`);
+    out[name] = process.env[variable];
+    secrets.push(name);
+  }
+  return out;
+}
+
+const secrets = [];
+const call = command === 'call' && {
+  action: values.action,
+  version: values.version,
+  endpoint: values.endpoint,
+  proxyUrl: values['proxy-url'],
+  signatureVersion: values['signature-version'],
+  query: parameters('query', values.query, values['query-env'], secrets),
+  body: parameters('body', values.body, values['body-env'], secrets),
+  secrets,
+  idempotent: values.idempotent,
+  timeoutMs: number(values['timeout-ms'], '--timeout-ms'),
+  maxRetries: number(values['max-retries'], '--max-retries'),
+};
+
+const options = command === 'call' ? call : {
   regionId: values['region-id'],
   dbInstanceId: values['db-instance-id'],
   namespace: values.namespace,
@@ -151,7 +215,10 @@ async function follow() {
 }
 
 try {
-  if (command === 'get-upload-document-job') {
+  if (command === 'call') {
+    const answer = await callApi(options);
+    process.stdout.write(`${values.json ? JSON.stringify(answer) : JSON.stringify(answer, null, 2)}\n`);
+  } else if (command === 'get-upload-document-job') {
     const state = await getUploadDocumentJob(options);
     process.stdout.write(values.json ? `${JSON.stringify(state)}\n` : describeJob(state));
   } else {

@@ -89,14 +89,14 @@ impl Endpoint {
         } else {
             return Err(malformed("the scheme http:// or https://"));
         };
-        let (authority, path) = match rest.find('/') {
+        let (authority, path) = match find(rest, "/") {
             Some(i) => rest.split_at_checked(i).unwrap_or((rest, "")),
             None => (rest, ""),
         };
-        if authority.contains('@') {
+        if find(authority, "@").is_some() {
             return Err(malformed("no user name or password in the URL"));
         }
-        if rest.contains(['?', '#']) {
+        if rest.bytes().any(|b| b == b'?' || b == b'#') {
             return Err(malformed("no query string or fragment in the URL"));
         }
         if !is_valid_authority(authority) {
@@ -177,7 +177,7 @@ pub fn validate_region_id(region_id: &str) -> Result<(), Error> {
 fn is_valid_authority(authority: &str) -> bool {
     let (host_ok, port) = if let Some(rest) = authority.strip_prefix('[') {
         // [IPv6] or [IPv6]:port
-        let Some((inside, after)) = rest.split_once(']') else { return false };
+        let Some((inside, after)) = split_once(rest, "]") else { return false };
         let port = match after {
             "" => None,
             _ => match after.strip_prefix(':') {
@@ -187,7 +187,8 @@ fn is_valid_authority(authority: &str) -> bool {
         };
         (!inside.is_empty() && inside.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.'), port)
     } else {
-        let (host, port) = match authority.rsplit_once(':') {
+        let colon = authority.bytes().rposition(|b| b == b':');
+        let (host, port) = match colon.and_then(|at| Some((authority.get(..at)?, authority.get(at + 1..)?))) {
             Some((host, port)) => (host, Some(port)),
             None => (authority, None),
         };
@@ -207,12 +208,12 @@ fn is_valid_port(port: &str) -> bool {
 fn is_valid_host_name(host: &str) -> bool {
     !host.is_empty()
         && host.len() <= 253
-        && host.split('.').all(|label| {
+        && host.as_bytes().split(|b| *b == b'.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && label.first() != Some(&b'-')
+                && label.last() != Some(&b'-')
+                && label.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
         })
 }
 

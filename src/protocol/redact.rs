@@ -38,11 +38,20 @@ const SECRET_PARAMS: [&str; 2] = ["NamespacePassword", "SecurityToken"];
 /// `text` (pairs joined by `and`, each `key` `eq` `value`) with the secret parameters' values
 /// replaced by [`MASK`].
 pub(crate) fn masked(text: &str, and: &str, eq: &str) -> String {
-    let pairs = text.split(and).map(|pair| match split_once(pair, eq) {
-        Some((key, _)) if SECRET_PARAMS.contains(&key) => format!("{key}{eq}{MASK}"),
-        _ => pair.to_owned(),
-    });
-    pairs.collect::<Vec<_>>().join(and)
+    let mut out = String::with_capacity(text.len());
+    let mut rest = Some(text);
+    while let Some(current) = rest {
+        let (pair, next) = split_once(current, and).map_or((current, None), |(pair, next)| (pair, Some(next)));
+        match split_once(pair, eq) {
+            Some((key, _)) if SECRET_PARAMS.contains(&key) => out.extend([key, eq, MASK]),
+            _ => out.push_str(pair),
+        }
+        if next.is_some() {
+            out.push_str(and);
+        }
+        rest = next;
+    }
+    out
 }
 
 #[cfg(test)]

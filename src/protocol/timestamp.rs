@@ -22,11 +22,6 @@ impl Timestamp {
         }
         Ok(Timestamp { unix_seconds })
     }
-
-    /// Seconds since the Unix epoch.
-    pub fn unix_seconds(self) -> i64 {
-        self.unix_seconds
-    }
 }
 
 impl fmt::Display for Timestamp {

@@ -171,3 +171,50 @@ test('cancel-upload-document-job --wait prints each status until Cancelled; a jo
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--wait, --poll-interval-ms and --max-wait-ms go with cancel-upload-document-job/);
 });
+
+// `call`: any action, its JSON answer printed; a secret parameter only from the environment.
+function callArgs(extra = []) {
+  return ['call', '--action', 'GetUploadDocumentJob', '--version', '2016-05-03', '--endpoint', mock.url,
+    '--query', `DBInstanceId=${DEFAULTS.dbInstanceId}`, '--query', `RegionId=${DEFAULTS.regionId}`,
+    '--body', `Collection=${DEFAULTS.collection}`, '--body', `JobId=${DEFAULTS.jobId}`, '--body', 'Namespace=public',
+    '--body-env', 'NamespacePassword=GPDB_NAMESPACE_PASSWORD', ...extra];
+}
+
+test('call: prints the JSON answer of any action (exit 0); --json on one line', async () => {
+  mock.reset();
+  const pretty = await cli(callArgs());
+  assert.equal(pretty.status, 0, pretty.stderr);
+  const answer = JSON.parse(pretty.stdout);
+  assert.deepEqual([answer.Status, answer.Job.Id, answer.Job.Status], ['success', DEFAULTS.jobId, 'Running']);
+  assert.match(pretty.stdout, /^\{\n {2}"RequestId": "[0-9A-F-]{36}",\n/);
+  const compact = await cli(callArgs(['--json', '--signature-version', 'v2']));
+  assert.equal(compact.status, 0, compact.stderr);
+  assert.equal(compact.stdout.split('\n').length, 2, 'one line');
+  const sent = mock.requests.filter((r) => r.method === 'POST');
+  assert.deepEqual(sent.map((r) => r.signatureVersion), ['v3', 'v2']);
+  for (const record of sent) assertOnTheWire(record);
+  assertNoSecret(pretty);
+});
+
+test('call: the API error (exit 1); bad flags and secrets on the command line are usage errors (exit 2)', async () => {
+  mock.reset();
+  const denied = await cli(callArgs(['--query', 'DBInstanceId=gp-missing']));
+  assert.equal(denied.status, 1);
+  assert.match(denied.stderr, /^gpdb-edge: api error: InvalidDBInstanceId\.NotFound: /);
+  assertNoSecret(denied);
+
+  const cases = [
+    [[...callArgs(), '--body', 'NamespacePassword=hunter2'], /NamespacePassword is not accepted on the command line/],
+    [[...callArgs(), '--query', 'novalue'], /--query takes Name=value/],
+    [[...callArgs(), '--region-id', 'cn-hangzhou'], /--region-id does not go with call/],
+    [[...args(), '--action', 'X'], /--action does not go with cancel-upload-document-job/],
+    [callArgs().map((a) => (a === '2016-05-03' ? '2016-5-3' : a)), /input error: version is malformed: expected the API version as YYYY-MM-DD/],
+    [['call', '--action', 'X', '--version', '2016-05-03', '--endpoint', mock.url, '--body-env', 'Password=UNSET_VARIABLE'], /the environment variable UNSET_VARIABLE is not set/],
+  ];
+  for (const [argv, message] of cases) {
+    const result = await cli(argv);
+    assert.equal(result.status, 2, argv.join(' '));
+    assert.match(result.stderr, message);
+  }
+  assert.equal(mock.requests.filter((r) => r.method === 'POST').length, 1, 'only the first call was sent');
+});

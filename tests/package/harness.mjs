@@ -266,6 +266,11 @@ export function assertScenario(report, mock, { expectedExports = EXPORTS } = {})
   assert.equal(report.state.chunkResult, undefined, 'no chunks for a cancelled job');
   assert.equal(report.state.usage, undefined);
 
+  // callApi: the same job, as the API writes it (PascalCase, its own JSON).
+  assert.match(report.api.RequestId, /^[0-9A-F-]{36}$/);
+  assert.deepEqual([report.api.Status, report.api.Job.Id, report.api.Job.Status], ['success', DEFAULTS.jobId, 'Cancelling']);
+  assert.equal(typeof report.api.Job.Completed, 'boolean');
+
   // A PascalCase option is refused before anything is sent.
   assert.equal(report.inputError.isGpdbError, true);
   assert.equal(report.inputError.kind, 'input');
@@ -273,10 +278,10 @@ export function assertScenario(report, mock, { expectedExports = EXPORTS } = {})
   assert.match(report.inputError.message, /did you mean dbInstanceId/);
 
   const sent = mock.requests.filter((r) => r.method === 'POST');
-  assert.equal(sent.length, 3, 'three requests reached the endpoint');
-  assert.deepEqual(sent.map((r) => r.response.status), [200, 400, 200]);
-  assert.deepEqual(sent.map((r) => r.action), ['CancelUploadDocumentJob', 'CancelUploadDocumentJob', 'GetUploadDocumentJob']);
-  assert.deepEqual(sent.map((r) => r.signatureVersion), ['v3', 'v2', 'v3'], 'the first cancel signed with V3, the second with V2');
+  assert.equal(sent.length, 4, 'four requests reached the endpoint');
+  assert.deepEqual(sent.map((r) => r.response.status), [200, 400, 200, 200]);
+  assert.deepEqual(sent.map((r) => r.action), ['CancelUploadDocumentJob', 'CancelUploadDocumentJob', 'GetUploadDocumentJob', 'GetUploadDocumentJob']);
+  assert.deepEqual(sent.map((r) => r.signatureVersion), ['v3', 'v2', 'v3', 'v3'], 'the first cancel signed with V3, the second with V2');
   for (const record of sent) assertOnTheWire(record);
   assertFreshNonces(mock);
 }

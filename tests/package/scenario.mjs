@@ -1,5 +1,6 @@
 // The same scenario in every runtime (Node ESM and CJS, workerd, Chromium, Deno, Bun): cancel a
-// running job (signature V3, the default), cancel it again (V2), and report what the library returned, as plain JSON, so the Node
+// running job (signature V3, the default), cancel it again (V2), read the job with the typed call
+// and once more with callApi, and report what the library returned, as plain JSON, so the Node
 // test on the other side can assert it. No imports: the runtime passes the library in.
 
 export const SECRETS = {
@@ -37,7 +38,7 @@ function describeError(error, GpdbError) {
 }
 
 export async function runScenario(lib, options) {
-  const { cancelUploadDocumentJob, getUploadDocumentJob, signCancelUploadDocumentJob, GpdbError, ready } = lib;
+  const { callApi, cancelUploadDocumentJob, getUploadDocumentJob, signCancelUploadDocumentJob, GpdbError, ready } = lib;
   const report = { exports: Object.keys(lib).sort() };
   await ready?.();
   const fixed = { ...options, timestamp: '2016-02-23T12:46:24Z', nonce: 'fixed-nonce' };
@@ -52,6 +53,15 @@ export async function runScenario(lib, options) {
   }
   // The job's state after the cancel: the endpoint shows it Cancelling.
   report.state = await getUploadDocumentJob(options);
+  // The same read as any Alibaba Cloud action: the API's own JSON answer.
+  report.api = await callApi({
+    credentials: options.credentials,
+    endpoint: options.endpoint,
+    action: 'GetUploadDocumentJob',
+    version: '2016-05-03',
+    query: { DBInstanceId: options.dbInstanceId, RegionId: options.regionId },
+    body: { Collection: options.collection, JobId: options.jobId, Namespace: 'public', NamespacePassword: options.namespacePassword },
+  });
   try {
     await cancelUploadDocumentJob({ ...options, DBInstanceId: 'gp-x' });
   } catch (error) {

@@ -83,7 +83,7 @@ impl fmt::Debug for StringToSign {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // `METHOD&%2F&` and the canonical query, encoded once more: pairs joined by %26, key and
         // value by %3D.
-        let shown = match self.0.split_once("&%2F&") {
+        let shown = match crate::substring::split_once(&self.0, "&%2F&") {
             Some((method, query)) => format!("{method}&%2F&{}", masked(query, "%26", "%3D")),
             None => masked(&self.0, "%26", "%3D"),
         };
