@@ -45,13 +45,26 @@ function namedActions(query, headers, body) {
   ];
 }
 
+// gpdb's answers to the two actions are a few hundred bytes; a copy longer than this is not read on.
+const MAX_AUDITED_BYTES = 64 * 1024;
+
 /** The outcome an audit line records for gpdb's answer: `OK`, or its error `Code`. Read from a copy of the body. */
 async function outcomeOf(status, body) {
   let answer = null;
   try {
-    answer = JSON.parse(new TextDecoder().decode(await new Response(body).arrayBuffer()));
+    let text = '';
+    const decoder = new TextDecoder();
+    const reader = body?.getReader();
+    for (let read = await reader?.read(); read && !read.done; read = await reader.read()) {
+      text += decoder.decode(read.value, { stream: true });
+      if (text.length > MAX_AUDITED_BYTES) {
+        await reader.cancel();
+        throw new RangeError('longer than an answer of these actions');
+      }
+    }
+    answer = JSON.parse(text + decoder.decode());
   } catch {
-    // Not JSON (or the page went away mid-answer): the status says what is known.
+    // Not JSON, too long, or cut short: the status says what is known.
   }
   const code = typeof answer?.Code === 'string' ? answer.Code : null;
   const outcome = status >= 200 && status < 300 && (answer?.Status === 'success' || (code === null && answer?.Job)) ? 'OK' : code ?? `HTTP ${status}`;
