@@ -1,6 +1,7 @@
-// Checks every /api/* request before its route sees it: the request must be for this console's
-// own origin, come from its own page (when a browser says where it comes from), and carry no
-// header that front proxies use to pick or rewrite a target.
+// Checks every /api/* request before its route sees it (once Access let it in): the request must
+// be for this console's own origin, come from its own page (when a browser says where it comes
+// from), and carry no header that front proxies use to pick or rewrite a target. And what the
+// routes share: the allow-list of instances, and the request body read within a bound.
 
 // None of them has a use here; a request carrying one is probing for a proxy that honours it.
 const ROUTING_HEADERS = [

@@ -1,6 +1,8 @@
-// Signing mode: the page sends the job's parameters only; the Worker signs with the AccessKey in
-// its secrets and calls gpdb itself, for the operator Access let in, on an instance GPDB_INSTANCES allows. No key of any kind reaches the browser: the answer is the
-// result, or the GpdbError's fields (never its cause), with every secret redacted.
+// Signing mode: the page sends the job's parameters only; the Worker calls gpdb itself, for the
+// operator Access let in, on an instance GPDB_INSTANCES allows, signing as the operator's STS
+// session for that instance (STS_ROLE_ARN set) or with the AccessKey in its secrets. No key of any
+// kind reaches the browser: the answer is the result, or the GpdbError's fields (never its cause),
+// with every secret redacted.
 //   POST /api/cancel  CancelUploadDocumentJob   { requestId, status, message, alreadyCancelled? }
 //   POST /api/job     GetUploadDocumentJob      { requestId, job: { id, status, completed, progress, error, errorCode, createTime, updateTime } }
 // Both take the same JSON object, pass the same checks and answer errors in the same shape,
