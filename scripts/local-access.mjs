@@ -73,11 +73,18 @@ export async function startAccessTeam() {
  * The front door on 127.0.0.1:`port`: every request goes on to `upstream` (the Worker's own
  * address, `http://127.0.0.1:port`) unchanged — method, raw path, headers, Host included, body —
  * except that any Cf-Access-Jwt-Assertion the client sent is replaced by a token for `operator`,
- * freshly signed. Aborts go through both ways. Resolves `{ url, setUpstream(url), close() }`.
+ * freshly signed. Aborts go through both ways. Its /cdn-cgi/access/logout answers as Access's would,
+ * without the Worker. Resolves `{ url, setUpstream(url), close() }`.
  */
 export async function startAccessFront({ team, upstream = null, port = 0, operator = LOCAL_OPERATOR }) {
   let target = upstream && new URL(upstream);
   const server = http.createServer(async (req, res) => {
+    // Access answers this path on the application's own host; the Worker never sees it.
+    if (new URL(req.url, 'http://front').pathname === '/cdn-cgi/access/logout') {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
+        .end(`Signed out of the local stand-in for Cloudflare Access. It signs ${operator} in again on the next request.\n`);
+      return;
+    }
     if (!target) {
       res.writeHead(503, { 'content-type': 'text/plain' }).end('The console\'s Worker is not started yet.\n');
       return;

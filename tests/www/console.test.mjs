@@ -315,8 +315,11 @@ for (const mode of ['signing', 'forwarding']) {
     });
 
     test('the page names the operator Access signed in, and no cache keeps it', async () => {
-      assert.equal(await page.textContent('#operator'), `Signed in as ${LOCAL_OPERATOR}`);
+      assert.equal(await page.textContent('#operator'), `Signed in as ${LOCAL_OPERATOR} · Sign out`);
       assert.equal(await page.isVisible('#operator'), true);
+      assert.equal(await page.getAttribute('#sign-out', 'href'), '/cdn-cgi/access/logout', 'Access\'s own logout path');
+      const signedOut = await httpRequest(stack.site.url, { path: '/cdn-cgi/access/logout' });
+      assert.match(signedOut.text, /^Signed out of the local stand-in/);
       assert.equal(document.headers()['cache-control'], 'private, no-store');
       assert.equal(document.headers().etag, undefined);
     });
@@ -326,7 +329,7 @@ for (const mode of ['signing', 'forwarding']) {
         await page.emulateMedia({ colorScheme });
         const rings = await focusRings(page);
         assert.deepEqual(rings.map((r) => r.id), [
-          'mode-signing', 'mode-forwarding', 'regionId', 'dbInstanceId', 'namespace', 'collection', 'jobId', 'namespacePassword', 'check', 'cancel', 'history',
+          'sign-out', 'mode-signing', 'mode-forwarding', 'regionId', 'dbInstanceId', 'namespace', 'collection', 'jobId', 'namespacePassword', 'check', 'cancel', 'history',
         ], `${colorScheme}: every control is a tab stop`);
         for (const ring of rings) {
           assert.equal(ring.style, 'solid', `${colorScheme}: #${ring.id} shows a focus ring`);
