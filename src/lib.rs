@@ -1,5 +1,6 @@
-//! Signs and sends the AnalyticDB for PostgreSQL (`gpdb`, API version `2016-05-03`)
-//! operation `CancelUploadDocumentJob` with Alibaba Cloud's RPC signature.
+//! Signs and sends Alibaba Cloud RPC actions with Alibaba Cloud's RPC signature (V3 and V2): any
+//! action (`callApi`), STS `AssumeRole`, and the AnalyticDB for PostgreSQL (`gpdb`, API version
+//! `2016-05-03`) operations `CancelUploadDocumentJob` and `GetUploadDocumentJob` as typed calls.
 //!
 //! The crate has two layers, and the folders say which is which:
 //!

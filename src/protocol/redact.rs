@@ -33,7 +33,7 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
 }
 
 /// The parameters whose values are secrets (the form body's); `Debug` output masks them.
-const SECRET_PARAMS: [&str; 2] = ["NamespacePassword", "SecurityToken"];
+const SECRET_PARAMS: [&str; 3] = ["NamespacePassword", "Password", "SecurityToken"];
 
 /// `text` (pairs joined by `and`, each `key` `eq` `value`) with the secret parameters' values
 /// replaced by [`MASK`].

@@ -48,7 +48,9 @@ impl AssumeRole {
             return malformed("roleSessionName", "2 to 64 characters of letters, digits, '.', '@', '-' and '_'");
         }
         if let Some(policy) = &self.policy {
-            if !(1..=MAX_POLICY_CHARS).contains(&policy.chars().count()) {
+            // Characters, not bytes: every byte but a UTF-8 continuation byte starts one.
+            let chars = policy.bytes().filter(|b| b & 0xC0 != 0x80).count();
+            if !(1..=MAX_POLICY_CHARS).contains(&chars) {
                 return malformed("policy", "a session policy of 1 to 2048 characters");
             }
             if parse_object(policy).is_none() {
@@ -106,7 +108,14 @@ pub struct AssumedRole {
 
 /// Reads an `AssumeRole` answer: its `Credentials` with all four members, or the error.
 pub fn parse_assume_role_answer(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<AssumedRole, Error> {
-    let members = read_api_answer(http_status, body, secrets)?;
+    // A 2xx answer holds fresh secrets, whole or cut short: none of it is quoted in an error.
+    let members = read_api_answer(http_status, body, secrets).map_err(|error| match error {
+        Error::Response(mut e) if (200..300).contains(&e.http_status) => {
+            e.excerpt.clear();
+            Error::Response(e)
+        }
+        other => other,
+    })?;
     let credentials = members.iter().find_map(|(key, value)| match value {
         Value::Object(inner) if key == "Credentials" => Some(inner),
         _ => None,
@@ -122,7 +131,6 @@ pub fn parse_assume_role_answer(http_status: u16, body: &[u8], secrets: &[&str])
             Ok(AssumedRole { credentials: Credentials::new(id, secret, Some(token)), expiration })
         }
         _ => {
-            // The answer holds fresh secrets: none of it is quoted.
             Err(Error::Response(ResponseError { http_status, problem: ResponseProblem::MissingField("Credentials"), excerpt: String::new() }))
         }
     }
@@ -196,6 +204,11 @@ mod tests {
         let error = parse_assume_role_answer(200, partial, &[]).unwrap_err();
         assert_eq!(error.code(), "MalformedResponse");
         assert!(!error.to_string().contains("leaked-secret"), "{error}");
+
+        let truncated = br#"{"RequestId":"r","Credentials":{"AccessKeySecret":"leaked-secret"#;
+        let error = parse_assume_role_answer(200, truncated, &[]).unwrap_err();
+        assert_eq!(error.code(), "MalformedResponse");
+        assert!(!error.to_string().contains("leaked"), "{error}");
 
         let denied = br#"{"RequestId":"r","Code":"NoPermission","Message":"You are not authorized to do this action."}"#;
         assert_eq!(parse_assume_role_answer(403, denied, &[]).unwrap_err().code(), "NoPermission");

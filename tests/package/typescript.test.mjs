@@ -75,6 +75,34 @@ const wrongKind: GpdbErrorKind = "pending";
 void wrongKind;
 `;
 
+// callApi, signApiRequest, assumeRole: typed options, a typed answer, a provider.
+const API_USAGE = `
+import { assumeRole, callApi, cancelUploadDocumentJob, signApiRequest } from "gpdb-edge";
+import type { AssumedRoleCredentials, CallApiOptions, SignedRequest } from "gpdb-edge";
+
+interface UploadAnswer { RequestId: string; JobId: string }
+export async function api(): Promise<string> {
+  const credentials = assumeRole({ credentials: { accessKeyId: "a", accessKeySecret: "b" }, roleArn: "acs:ram::1:role/r", roleSessionName: "alice",
+    policy: { Version: "1", Statement: [] }, durationSeconds: 900 });
+  const fresh: AssumedRoleCredentials = await credentials();
+  const token: string = fresh.securityToken;
+  await cancelUploadDocumentJob({ credentials, regionId: "r", dbInstanceId: "d", collection: "c", namespacePassword: "p", jobId: "j" });
+  const options: CallApiOptions = { credentials, endpoint: "https://gpdb.aliyuncs.com", action: "UploadDocumentAsync", version: "2016-05-03",
+    query: { RegionId: "cn-hangzhou", ChunkSize: 500, ZhTitleEnhance: true }, body: { FileUrl: "https://example.com/a.pdf" }, secrets: ["ApiKey"], idempotent: false };
+  const answer = await callApi<UploadAnswer>(options);
+  const unknownAnswer: unknown = await callApi(options);
+  const signed: SignedRequest = signApiRequest({ credentials: { accessKeyId: "a", accessKeySecret: "b" }, endpoint: "https://sts.aliyuncs.com", action: "AssumeRole", version: "2015-04-01" });
+  void unknownAnswer; void signed;
+  return answer.JobId + token;
+}
+// @ts-expect-error parameter values are strings, numbers or booleans: not objects
+void callApi({ endpoint: "e", action: "A", version: "2016-05-03", query: { Tags: { a: 1 } } });
+// @ts-expect-error the endpoint is required
+void callApi({ action: "A", version: "2016-05-03" });
+// @ts-expect-error roleSessionName is required
+assumeRole({ roleArn: "acs:ram::1:role/r" });
+`;
+
 const CJS_USAGE = `
 import gpdb = require("gpdb-edge");
 export const f: typeof gpdb.cancelUploadDocumentJob = gpdb.cancelUploadDocumentJob;
@@ -85,9 +113,10 @@ test('tsc --noEmit --strict accepts the documented usage and rejects misuse (ESM
   const dir = scratchProject('typescript', {
     'usage.mts': USAGE,
     'usage.cts': CJS_USAGE,
+    'api-usage.mts': API_USAGE,
     'tsconfig.json': JSON.stringify({
       compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [], skipLibCheck: false },
-      files: ['usage.mts', 'usage.cts'],
+      files: ['usage.mts', 'usage.cts', 'api-usage.mts'],
     }),
   });
   const run = promisify(execFile)(join(BIN, 'tsc'), ['-p', 'tsconfig.json'], { cwd: dir, timeout: 120_000 });
