@@ -1,8 +1,10 @@
-// The console of www/ in Chromium, served by its Worker in workerd (Miniflare), with the local
-// gpdb endpoint as the Worker's upstream. Both modes end to end (a job's status, its cancel, and
-// following it to Cancelled), what reaches the page, the signing routes' and the forwarding proxy's
-// refusals. Built from the packed tarball as a deploy would (scripts/console.mjs). Every request
-// the endpoint saw is checked by its action.
+// The console of www/ in Chromium, served by its Worker in workerd (Miniflare) behind the local
+// stand-in for Cloudflare Access (scripts/local-access.mjs), with the local gpdb endpoint as the
+// Worker's upstream. Both modes end to end for a signed-in operator (a job's status, its cancel,
+// and following it to Cancelled), what reaches the page, the signing routes' and the forwarding
+// proxy's refusals, Access on every path (each kind of bad token refused, nothing sent), the
+// allow-list, and the audit lines. Built from the packed tarball as a deploy would
+// (scripts/console.mjs). Every request the endpoint saw is checked by its action.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -12,10 +14,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { exportSPKI, SignJWT, UnsecuredJWT } from 'jose';
 
 import {
-  buildConsole, localAccessKeys, localBindings, LOCAL_FINISHED_JOBS, LOCAL_STS, startConsole, startLocalConsole, WWW,
+  auditLines, buildConsole, localAccessKeys, localBindings, localRoles, LOCAL_FINISHED_JOBS, LOCAL_ROLE_ARN, LOCAL_STS, startConsole,
+  startLocalConsole, WWW,
 } from '../../scripts/console.mjs';
+import { sessionPolicy } from '../../www/worker/session.mjs';
+import { accessKey, LOCAL_OPERATOR, startAccessFront, startAccessTeam } from '../../scripts/local-access.mjs';
 import { DEFAULTS, startMockGpdb } from '../mock-gpdb/server.mjs';
 import { assertOnTheWire, launchChromium } from '../package/harness.mjs';
 
@@ -68,28 +74,50 @@ async function until(predicate, what, timeoutMs = 10_000) {
   }
 }
 
-/** The Worker in workerd with the local endpoint as upstream; the endpoint can be stopped and restarted on its port. */
-// The page and the proxy tests sign for the region's endpoint (signature V3 signs the host) and
-// the Worker forwards to the local one, which checks them as that host: `signedHost`.
+// Forwarding mode's page and the proxy tests sign for the region's endpoint (signature V3 signs
+// the host): their stacks run as deployed (`asDeployed`), the Worker calling this host and STS's,
+// and workerd sending both to the local endpoint, which sees the host that was signed.
 const API_HOST = 'gpdb.aliyuncs.com';
+const ASSUME_ROLE = 'AssumeRole';
 
-async function startStack({ upstream, signedHost = null } = {}) {
-  const mockOptions = { quiet: true, accessKeys: localAccessKeys(), jobs: [], signedHost };
-  const stack = { mock: upstream ? null : await startMockGpdb(mockOptions) };
-  const port = await freePort();
-  stack.site = await startConsole(built, {
-    quiet: true,
-    port,
-    bindings: localBindings({ upstream: upstream ?? stack.mock.url, origins: [`http://127.0.0.1:${port}`] }),
+/**
+ * The Worker in workerd with the local endpoint (and its mock STS) as upstream (or `upstream` for
+ * gpdb), behind the local Access front door, signed in as `operator`; `env` adds to or overrides
+ * its bindings. The endpoint can be stopped and restarted on its port. `stack.site.url` is the
+ * console as an operator opens it; `stack.worker.url` the Worker's own address, with no Access in
+ * front. `stack.accessKeys` is the endpoint's key table: the STS credentials it issued join it.
+ */
+async function startStack({ upstream, asDeployed = false, env = {}, operator = LOCAL_OPERATOR } = {}) {
+  const mockOptions = { quiet: true, accessKeys: localAccessKeys(), roles: localRoles(), jobs: [] };
+  const stack = { mock: await startMockGpdb(mockOptions), team: await startAccessTeam(), accessKeys: mockOptions.accessKeys };
+  stack.front = await startAccessFront({ team: stack.team, operator });
+  const origins = [stack.front.url];
+  stack.worker = await startConsole(built, asDeployed ? {
+    network: `127.0.0.1:${stack.mock.port}`,
+    accessHost: new URL(stack.team.teamDomain).host,
+    bindings: { ...localBindings({ upstream: `https://${API_HOST}`, origins, team: stack.team }), ...env },
+  } : {
+    bindings: { ...localBindings({ upstream: upstream ?? stack.mock.url, origins, team: stack.team, sts: stack.mock.url }), ...env },
   });
+  stack.front.setUpstream(stack.worker.url);
+  stack.site = { url: stack.front.url };
+  stack.audit = () => auditLines(stack.worker.logs);
   stack.restartMock = async () => {
     stack.mock = await startMockGpdb({ ...mockOptions, port: stack.mock.port });
   };
   stack.close = async () => {
-    await stack.site.dispose();
+    await stack.worker.dispose();
+    await stack.front.close();
+    await stack.team.close();
     await stack.mock?.close();
   };
   return stack;
+}
+
+/** The STS session whose credentials signed `record` (from its Authorization header), as the endpoint issued it. */
+function sessionOf(stack, record) {
+  const keyId = /Credential=([^,]+),/.exec(record.headers.authorization ?? '')?.[1];
+  return stack.accessKeys[keyId] ?? null;
 }
 
 /** What the outcome panel shows, field by field. */
@@ -104,7 +132,9 @@ function readOutcome(page) {
 }
 
 /** The actions of the requests the endpoint saw from the `from`th on. */
-const actionsSince = (mock, from) => mock.requests.slice(from).map((r) => r.action);
+const actionsSince = (mock, from) => mock.requests.slice(from).map((r) => r.action).filter((action) => action !== ASSUME_ROLE);
+/** The gpdb requests (not STS's) the endpoint saw from the `from`th on. */
+const gpdbSince = (mock, from) => mock.requests.slice(from).filter((r) => r.action !== ASSUME_ROLE);
 
 /** What the job panel shows: its title, the raw status, the progress bar's value, and each field's text. */
 function readJob(page) {
@@ -244,9 +274,10 @@ for (const mode of ['signing', 'forwarding']) {
     const received = []; // every response the page got: url, content type, and headers and body as text
     const problems = [];
     let document; // the page's own response
+    const shownRequestIds = new Map(); // job id → the request id the outcome showed
 
     before(async () => {
-      stack = await startStack({ signedHost: mode === 'forwarding' ? API_HOST : null });
+      stack = await startStack({ asDeployed: mode === 'forwarding' });
       page = await browser.newPage({ viewport: { width: 900, height: 700 } });
       page.on('response', (response) => {
         const seen = { path: new URL(response.url()).pathname, type: response.headers()['content-type'] };
@@ -283,12 +314,22 @@ for (const mode of ['signing', 'forwarding']) {
       assert.deepEqual(await axeViolations(page), [], 'axe-core finds nothing on the empty page');
     });
 
+    test('the page names the operator Access signed in, and no cache keeps it', async () => {
+      assert.equal(await page.textContent('#operator'), `Signed in as ${LOCAL_OPERATOR} · Sign out`);
+      assert.equal(await page.isVisible('#operator'), true);
+      assert.equal(await page.getAttribute('#sign-out', 'href'), '/cdn-cgi/access/logout', 'Access\'s own logout path');
+      const signedOut = await httpRequest(stack.site.url, { path: '/cdn-cgi/access/logout' });
+      assert.match(signedOut.text, /^Signed out of the local stand-in/);
+      assert.equal(document.headers()['cache-control'], 'private, no-store');
+      assert.equal(document.headers().etag, undefined);
+    });
+
     test('focus rings unclipped, and they and input borders at least 3:1 against their backgrounds (WCAG 1.4.11), light and dark', async () => {
       for (const colorScheme of ['light', 'dark']) {
         await page.emulateMedia({ colorScheme });
         const rings = await focusRings(page);
         assert.deepEqual(rings.map((r) => r.id), [
-          'mode-signing', 'mode-forwarding', 'regionId', 'dbInstanceId', 'namespace', 'collection', 'jobId', 'namespacePassword', 'check', 'cancel', 'history',
+          'sign-out', 'mode-signing', 'mode-forwarding', 'regionId', 'dbInstanceId', 'namespace', 'collection', 'jobId', 'namespacePassword', 'check', 'cancel', 'history',
         ], `${colorScheme}: every control is a tab stop`);
         for (const ring of rings) {
           assert.equal(ring.style, 'solid', `${colorScheme}: #${ring.id} shows a focus ring`);
@@ -428,8 +469,9 @@ for (const mode of ['signing', 'forwarding']) {
       const from = stack.mock.requests.length;
       await recordAnnouncements(page, 'job-ok');
       const outcome = await cancelJob(page, { jobId: 'job-ok' });
+      shownRequestIds.set('job-ok', outcome.fields.requestId);
       assert.deepEqual(actionsSince(stack.mock, from), [CANCEL, ...Array(CANCELLING_POLLS + 1).fill(GET)], 'the cancel, then GetUploadDocumentJob until Cancelled');
-      const sent = stack.mock.requests[from];
+      const [sent] = gpdbSince(stack.mock, from);
       assert.equal(outcome.fields.status, 'success');
       assert.match(outcome.fields.requestId, REQUEST_ID);
       assert.equal(outcome.title, 'Job job-ok cancelled');
@@ -448,10 +490,13 @@ for (const mode of ['signing', 'forwarding']) {
       assert.equal(history.length, 1);
       assert.match(history[0], new RegExp(`${mode}.*job-ok.*cancelled · ${outcome.fields.requestId}`));
       await assertFormReady(page, { cancelOffered: false });
-      // Signing mode signs with the Worker's long-lived key; forwarding mode with the page's STS key.
-      const accessKeyId = mode === 'signing' ? DEFAULTS.accessKeyId : LOCAL_STS.accessKeyId;
-      for (const record of stack.mock.requests.slice(from)) {
-        assert.match(record.headers.authorization, new RegExp(`^ACS3-HMAC-SHA256 Credential=${accessKeyId},`));
+      // Both modes sign as the operator's own STS session for this instance: the Worker in signing
+      // mode, the page in forwarding mode, never with the Worker's long-lived key.
+      for (const record of gpdbSince(stack.mock, from)) {
+        assert.match(record.headers.authorization, /^ACS3-HMAC-SHA256 Credential=STS\./);
+        const session = sessionOf(stack, record);
+        assert.equal(session?.roleSessionName, LOCAL_OPERATOR);
+        assert.deepEqual(session.sessionPolicy, sessionPolicy(JOB.regionId, JOB.dbInstanceId));
         assert.equal(record.path, '/', 'the proxy path became the upstream base');
       }
       assert.equal(sent.response.status, 200);
@@ -501,17 +546,12 @@ for (const mode of ['signing', 'forwarding']) {
       assert.deepEqual(actionsSince(stack.mock, from).slice(0, 3), [CANCEL, CANCEL, GET]);
       assert.equal(outcome.title, 'Job job-lost cancelled');
       assert.equal(outcome.fields.jobStatus, 'Cancelled');
-      if (mode === 'signing') {
-        // The Worker's gpdb-edge saw its connection reset, so it read the job: alreadyCancelled.
-        assert.equal(outcome.fields.alreadyCancelled, 'yes');
-        assert.equal(outcome.fields.status, 'success');
-        assert.match(outcome.fields.note, /^The first attempt’s answer was lost, but gpdb had taken it/);
-      } else {
-        // The page's gpdb-edge saw the proxy's 502, which says nothing of whether gpdb had the
-        // request: the refusal reaches the page, which reads the job and follows it.
-        assert.equal(outcome.fields.code, 'UploadDocumentJob.StatusInvalid');
-        assert.equal(outcome.fields.note, 'Your cancel was refused because the job was already being cancelled; it has now reached Cancelled.');
-      }
+      // Signing mode's gpdb-edge (in the Worker) saw its connection reset; forwarding mode's (in the
+      // page) saw the proxy's 502, which says as little of whether gpdb had the cancel: either way it
+      // read the job on the refusal and found it already being cancelled.
+      assert.equal(outcome.fields.alreadyCancelled, 'yes');
+      assert.equal(outcome.fields.status, 'success');
+      assert.match(outcome.fields.note, /^The first attempt’s answer was lost, but gpdb had taken it/);
       assert.deepEqual(actionsSince(stack.mock, from), [CANCEL, CANCEL, ...Array(CANCELLING_POLLS + 1).fill(GET)]);
     });
 
@@ -752,14 +792,22 @@ for (const mode of ['signing', 'forwarding']) {
       const responses = await Promise.all(received);
       const paths = responses.map((r) => r.path);
       const neverSeen = [DEFAULTS.accessKeySecret, DEFAULTS.accessKeyId, DEFAULTS.namespacePassword, WRONG_PASSWORD];
+      const issued = Object.entries(stack.accessKeys).filter(([, key]) => key.roleSessionName);
+      assert.ok(issued.length >= 1, 'STS issued the operator\'s credentials');
       if (mode === 'signing') {
-        neverSeen.push(LOCAL_STS.accessKeySecret, LOCAL_STS.securityToken, LOCAL_STS.accessKeyId);
+        // The Worker's STS credentials stay in the Worker.
+        neverSeen.push(...issued.flatMap(([id, key]) => [id, key.secret, key.securityToken]));
         assert.ok(!paths.includes('/api/credentials'), 'no credentials were fetched');
         assert.ok(!paths.includes('/gpdb_edge_bg.wasm'), 'nothing is signed in the page: the wasm was never loaded');
       } else {
         const credentials = responses.filter((r) => r.path === '/api/credentials');
         assert.equal(credentials.length, 1, 'fetched once: gpdb-edge caches them until 5 minutes before expiration');
-        assert.ok(credentials[0].text.includes(LOCAL_STS.securityToken), 'by design, the page holds the STS token');
+        const answer = JSON.parse(credentials[0].text.slice(credentials[0].text.indexOf('\n') + 1));
+        assert.deepEqual(Object.keys(answer).sort(), ['accessKeyId', 'accessKeySecret', 'expiration', 'securityToken']);
+        const [[id, key]] = issued.filter(([keyId]) => keyId === answer.accessKeyId);
+        assert.deepEqual([answer.accessKeySecret, answer.securityToken], [key.secret, key.securityToken], 'by design, the page holds STS\'s credentials');
+        assert.match(answer.expiration, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'as STS wrote it');
+        assert.equal(key.roleSessionName, LOCAL_OPERATOR, id);
         const wasm = responses.filter((r) => r.path === '/gpdb_edge_bg.wasm');
         assert.deepEqual(wasm.map((r) => r.type), ['application/wasm'], 'the wasm is fetched once, as application/wasm');
       }
@@ -772,12 +820,438 @@ for (const mode of ['signing', 'forwarding']) {
       assert.deepEqual(await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]), [0, 0, '']);
       assert.deepEqual(problems, [], 'no page errors');
     });
+
+    test('one audit line per cancel and job read, naming the operator, the instance, the job and the outcome; no secret in any log line', async () => {
+      await until(() => stack.audit().some((line) => line.jobId === 'job-back' && line.event === 'cancel'), 'the last cancel\'s audit line');
+      const lines = stack.audit();
+      const expected = mode === 'signing' ? ['cancel', 'read'] : ['cancel', 'credentials', 'read'];
+      assert.deepEqual([...new Set(lines.map((line) => line.event))].sort(), expected.sort(), 'no refusal: every request came through Access');
+      for (const line of lines) {
+        assert.deepEqual(Object.keys(line).slice(0, 13), [
+          'time', 'event', 'operator', 'mode', 'action', 'region', 'instance', 'jobId', 'outcome', 'httpStatus', 'requestId', 'ray', 'path',
+        ]);
+        assert.equal(line.operator, LOCAL_OPERATOR);
+        assert.equal(line.mode, mode);
+        assert.deepEqual([line.region, line.instance], [JOB.regionId, JOB.dbInstanceId], JSON.stringify(line));
+        assert.ok(Date.now() - Date.parse(line.time) < 600_000, line.time);
+      }
+      const of = (jobId, event) => lines.filter((line) => line.jobId === jobId && line.event === event);
+      // The cancel that succeeded, then the reads that followed it: their outcome and gpdb's request id.
+      const [cancelled] = of('job-ok', 'cancel');
+      assert.deepEqual([cancelled.action, cancelled.outcome, cancelled.httpStatus], [CANCEL, 'OK', 200]);
+      assert.equal(cancelled.requestId, shownRequestIds.get('job-ok'), 'gpdb\'s request id, as the page showed it');
+      assert.deepEqual(of('job-ok', 'read').map((line) => line.outcome), Array(CANCELLING_POLLS + 1).fill('OK'));
+      // Refused by gpdb: its code.
+      const [refused] = of('job-password', 'cancel');
+      assert.deepEqual([refused.outcome, refused.httpStatus], ['Namespace.PasswordIncorrect', 403]);
+      const [done] = of('job-done', 'cancel');
+      assert.deepEqual([done.outcome, done.httpStatus], ['UploadDocumentJob.StatusInvalid', 400]);
+      // Nothing a secret: no password, key secret, STS secret or token, Access token or signature.
+      const issued = (await Promise.all(received)).filter((r) => r.path === '/api/credentials')
+        .map((r) => JSON.parse(r.text.slice(r.text.indexOf('\n') + 1)));
+      const secrets = [DEFAULTS.accessKeySecret, DEFAULTS.namespacePassword, WRONG_PASSWORD, ...issued.flatMap((c) => [c.accessKeySecret, c.securityToken])];
+      for (const line of stack.worker.logs) {
+        for (const secret of secrets) assert.ok(!line.includes(secret), `a log line carried ${secret}: ${line}`);
+        assert.doesNotMatch(line, /eyJ[\w-]+\.eyJ|Signature=|ACS3-HMAC-SHA256 /, line);
+      }
+    });
   });
 }
 
 test('Abort and Escape show the same outcome in both modes', () => {
   assert.equal(abortedOutcomes.signing.length, 2);
   assert.deepEqual(abortedOutcomes.forwarding, abortedOutcomes.signing);
+});
+
+/**
+ * One request over its own connection with node:http, which sends the path and headers exactly as
+ * given (fetch would normalise them, and refuses to set Host). Resolves `{ status, headers, text, code }`,
+ * `code` being the error code of either JSON shape, or of the page's text refusal.
+ */
+function httpRequest(base, { method = 'GET', path, headers = {}, body }) {
+  const { port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk) => { text += chunk; }).on('end', () => {
+        let code = /^.+\n\(([\w.]+), request [0-9A-F-]{36}\)\n$/.exec(text)?.[1] ?? null;
+        try {
+          const answer = JSON.parse(text);
+          code = answer.Code ?? answer.error?.code ?? null;
+        } catch { /* the page, or a page refusal */ }
+        resolve({ status: res.statusCode, headers: res.headers, text, code });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const jsonPost = (path, params) => ({
+  method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...JOB, namespacePassword: DEFAULTS.namespacePassword, ...params }),
+});
+const OTHER_INSTANCE = 'gp-other00000000002';
+
+describe('Cloudflare Access on every path', () => {
+  let stack;
+  let lib;
+  let tokens;
+
+  before(async () => {
+    stack = await startStack();
+    lib = await import(pathToFileURL(join(built.dir, 'node_modules/gpdb-edge/node.mjs')).href);
+    const { team } = stack;
+    const key = team.keys.at(-1);
+    const at = Math.floor(Date.now() / 1000);
+    const valid = await team.sign();
+    const [header, payload, signature] = valid.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url'));
+    const stranger = await accessKey();
+    tokens = {
+      valid,
+      'no token': null,
+      'alg: none': new UnsecuredJWT(claims).encode(),
+      'HS256 keyed with the team\'s public key': await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: key.kid })
+        .sign(new TextEncoder().encode(await exportSPKI(key.publicKey))),
+      'another key, with the team key\'s kid': await team.sign({}, { key: { ...stranger, kid: key.kid } }),
+      'another key, with its own kid': await team.sign({}, { key: stranger }),
+      expired: await team.sign({ exp: at - 120, iat: at - 3600, nbf: at - 3600 }),
+      'wrong audience': await team.sign({ aud: ['another-application-aud'] }),
+      'wrong issuer': await team.sign({ iss: 'https://another-team.cloudflareaccess.com' }),
+      'tampered payload': [header, Buffer.from(JSON.stringify({ ...claims, email: 'intruder@example.com' })).toString('base64url'), signature].join('.'),
+    };
+  });
+  after(() => stack?.close());
+
+  /** Every route, as the page or gpdb-edge sends it: each would be served with a valid token. */
+  function routes() {
+    const signed = lib.signGetUploadDocumentJob({
+      ...JOB, credentials: LOCAL_STS, namespacePassword: DEFAULTS.namespacePassword, jobId: 'job-access', endpoint: stack.mock.url, proxyUrl: `${stack.site.url}/api/gpdb`,
+    });
+    const proxyPath = signed.url.slice(signed.url.indexOf('/api/gpdb'));
+    return [
+      { method: 'GET', path: '/?mode=signing' },
+      { method: 'GET', path: '/console.js' },
+      { method: 'GET', path: '/gpdb_edge_bg.wasm' },
+      jsonPost('/api/cancel', { jobId: 'job-access' }),
+      jsonPost('/api/job', { jobId: 'job-access' }),
+      { method: 'GET', path: `/api/credentials?${new URLSearchParams({ regionId: JOB.regionId, dbInstanceId: JOB.dbInstanceId })}` },
+      { method: 'POST', path: proxyPath, headers: signed.headers, body: signed.body },
+      { method: 'GET', path: '/api/nothing-here' },
+    ];
+  }
+
+  // Straight to the Worker's own address, as through workers.dev or a route Access does not
+  // cover, addressed to the console's origin, so that only the token decides.
+  const direct = (request, token) => httpRequest(stack.worker.url, {
+    ...request, headers: { ...request.headers, host: new URL(stack.site.url).host, ...(token !== null && { 'cf-access-jwt-assertion': token }) },
+  });
+
+  test('every route refuses every bad token (401 with none, 403 otherwise) before anything runs: nothing reaches gpdb or STS', async () => {
+    stack.mock.reset();
+    const from = stack.worker.logs.length;
+    let sent = 0;
+    for (const [name, token] of Object.entries(tokens)) {
+      if (name === 'valid') continue;
+      for (const request of routes()) {
+        const res = await direct(request, token);
+        const label = `${name}: ${request.method} ${request.path.slice(0, 40)}`;
+        assert.equal(res.status, token === null ? 401 : 403, `${label}: ${res.text}`);
+        assert.equal(res.code, token === null ? 'Console.SignInRequired' : 'Console.AccessTokenInvalid', label);
+        assert.equal(res.headers['cache-control'], 'no-store', label);
+        assert.ok(!res.text.includes(DEFAULTS.namespacePassword) && !/<html/i.test(res.text), `${label}: nothing of the console`);
+        sent += 1;
+      }
+    }
+    assert.deepEqual(stack.mock.requests, [], 'nothing reached gpdb or STS');
+    // Cached: the unknown kid came within the refetch cooldown (access.test.mjs checks the refetch past it).
+    assert.equal(stack.team.certsRequests, 1, 'the team\'s keys fetched once');
+    // One refusal line each, with the reason and without the token (workerd's log reaches this process a little later).
+    await until(() => auditLines(stack.worker.logs.slice(from)).length >= sent, 'the refusals\' audit lines');
+    const lines = auditLines(stack.worker.logs.slice(from));
+    assert.equal(lines.length, sent);
+    for (const line of lines) {
+      assert.deepEqual([line.event, line.operator, line.jobId], ['refusal', null, null]);
+      assert.ok(['Console.SignInRequired', 'Console.AccessTokenInvalid'].includes(line.outcome), line.outcome);
+      assert.match(line.reason, /^(no token|ERR_[A-Z_]+( \(\w+\))?)$/, line.reason);
+      assert.match(line.requestId, REQUEST_ID);
+    }
+    const reasons = [...new Set(lines.map((line) => line.reason))].sort();
+    assert.deepEqual(reasons, [
+      'ERR_JOSE_ALG_NOT_ALLOWED', 'ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'ERR_JWT_CLAIM_VALIDATION_FAILED (aud)',
+      'ERR_JWT_CLAIM_VALIDATION_FAILED (iss)', 'ERR_JWT_EXPIRED (exp)', 'no token',
+    ]);
+    for (const token of Object.values(tokens).filter(Boolean)) {
+      for (const part of token.split('.').filter((p) => p.length > 20)) assert.ok(!stack.worker.logs.some((l) => l.includes(part)), 'no token in the log');
+    }
+    // The same requests with the valid token are served: the tokens were refused for what they are.
+    for (const request of routes()) {
+      const res = await direct(request, tokens.valid);
+      const served = res.status < 400 || ['UploadDocumentJob.NotFound', 'Console.NotFound'].includes(res.code);
+      assert.ok(served, `${request.path}: ${res.status} ${res.text.slice(0, 200)}`);
+    }
+  });
+
+  test('the Access header named by another client is replaced by the front door; Access\'s e-mail header alone counts for nothing', async () => {
+    const forged = await direct({ method: 'GET', path: '/', headers: { 'cf-access-authenticated-user-email': 'admin@example.com' } }, null);
+    assert.equal(forged.status, 401);
+    const res = await httpRequest(stack.site.url, { ...jsonPost('/api/job', { jobId: 'job-front' }), headers: { ...jsonPost('/api/job').headers, 'cf-access-jwt-assertion': tokens['tampered payload'] } });
+    assert.equal(res.code, 'UploadDocumentJob.NotFound', 'the front door signed its own operator in');
+    await until(() => auditLines(stack.worker.logs).at(-1)?.jobId === 'job-front', 'the audit line');
+    assert.equal(auditLines(stack.worker.logs).at(-1).operator, LOCAL_OPERATOR);
+  });
+
+  test('in a browser, the Worker\'s own address shows a refusal and nothing of the console; through Access, the console', async () => {
+    const page = await browser.newPage();
+    try {
+      for (const path of ['/', '/?mode=forwarding', '/console.js']) {
+        const response = await page.goto(`${stack.worker.url}${path}`);
+        assert.equal(response.status(), 401, path);
+        assert.match(await page.textContent('body'), /Sign in through Cloudflare Access[\s\S]*Console\.SignInRequired/);
+        assert.equal(await page.$('#cancel-form'), null, `${path}: no console`);
+      }
+      await page.goto(`${stack.site.url}/`);
+      assert.equal(await page.textContent('#operator-name'), LOCAL_OPERATOR);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the operator\'s name is text on the page, never HTML', async () => {
+    const token = await stack.team.sign({ email: '<img src=x onerror=alert(1)>@example.com' });
+    const res = await direct({ method: 'GET', path: '/' }, token);
+    assert.equal(res.status, 200);
+    assert.match(res.text, /Signed in as <strong id="operator-name">&lt;img src=x onerror=alert\(1\)&gt;@example\.com<\/strong>/);
+  });
+
+  test('fail closed: without ACCESS_TEAM_DOMAIN and ACCESS_AUD, or with a plain-http team domain off loopback, nothing is served', async () => {
+    const { ACCESS_TEAM_DOMAIN, ACCESS_AUD, ...rest } = localBindings({ upstream: stack.mock.url, origins: [stack.site.url], team: stack.team });
+    for (const bindings of [rest, { ...rest, ACCESS_TEAM_DOMAIN }, { ...rest, ACCESS_AUD }, { ...rest, ACCESS_AUD, ACCESS_TEAM_DOMAIN: 'http://team.example.com' }]) {
+      const worker = await startConsole(built, { bindings });
+      try {
+        for (const request of [{ method: 'GET', path: '/' }, { method: 'GET', path: '/console.js' }, jsonPost('/api/cancel', { jobId: 'job-closed' })]) {
+          const res = await httpRequest(worker.url, { ...request, headers: { ...request.headers, 'cf-access-jwt-assertion': tokens.valid } });
+          assert.equal(res.status, 500, `${Object.keys(bindings).join()}: ${request.path}`);
+          assert.equal(res.code, 'Console.NotConfigured');
+        }
+        await until(() => auditLines(worker.logs).length > 0, 'the audit line');
+        assert.match(auditLines(worker.logs)[0].reason, /access settings/);
+      } finally {
+        await worker.dispose();
+      }
+    }
+    assert.deepEqual(stack.mock.requests.filter((r) => r.form.JobId === 'job-closed'), []);
+  });
+});
+
+describe('GPDB_INSTANCES, the allow-list', () => {
+  let stack;
+  let lib;
+
+  before(async () => {
+    stack = await startStack({ env: { GPDB_INSTANCES: ` ${JOB.regionId}/${JOB.dbInstanceId} , cn-beijing/gp-elsewhere ` } });
+    lib = await import(pathToFileURL(join(built.dir, 'node_modules/gpdb-edge/node.mjs')).href);
+  });
+  after(() => stack?.close());
+
+  test('both modes refuse any other instance with 403 before signing; the listed one is served', async () => {
+    stack.mock.reset();
+    const other = { dbInstanceId: OTHER_INSTANCE };
+    const signed = lib.signCancelUploadDocumentJob({
+      ...JOB, ...other, credentials: LOCAL_STS, namespacePassword: DEFAULTS.namespacePassword, jobId: 'job-listed', endpoint: stack.mock.url, proxyUrl: `${stack.site.url}/api/gpdb`,
+    });
+    const refused = [
+      jsonPost('/api/cancel', { ...other, jobId: 'job-listed' }),
+      jsonPost('/api/job', { ...other, jobId: 'job-listed' }),
+      jsonPost('/api/job', { regionId: 'cn-beijing', jobId: 'job-listed' }), // the right instance id in another region
+      { method: 'GET', path: `/api/credentials?${new URLSearchParams({ regionId: JOB.regionId, ...other })}` },
+      { method: 'POST', path: signed.url.slice(signed.url.indexOf('/api/gpdb')), headers: signed.headers, body: signed.body },
+    ];
+    for (const request of refused) {
+      const res = await httpRequest(stack.site.url, request);
+      assert.equal(res.status, 403, `${request.path}: ${res.text}`);
+      assert.equal(res.code, 'Console.InstanceNotAllowed');
+    }
+    assert.deepEqual(stack.mock.requests, [], 'nothing was signed for gpdb or STS');
+    await until(() => stack.audit().length >= refused.length, 'the refusals\' audit lines');
+    const lines = stack.audit().slice(-refused.length);
+    assert.deepEqual(lines.map((line) => [line.event, line.outcome, line.instance]), [
+      ['refusal', 'Console.InstanceNotAllowed', OTHER_INSTANCE], ['refusal', 'Console.InstanceNotAllowed', OTHER_INSTANCE],
+      ['refusal', 'Console.InstanceNotAllowed', JOB.dbInstanceId], ['refusal', 'Console.InstanceNotAllowed', OTHER_INSTANCE],
+      ['refusal', 'Console.InstanceNotAllowed', OTHER_INSTANCE],
+    ]);
+    assert.deepEqual(lines.map((line) => line.mode), ['signing', 'signing', 'signing', 'forwarding', 'forwarding']);
+
+    stack.mock.addJob({ jobId: 'job-listed' });
+    const served = await httpRequest(stack.site.url, jsonPost('/api/job', { jobId: 'job-listed' }));
+    assert.equal(served.status, 200, served.text);
+    assert.deepEqual(stack.mock.requests.map((r) => r.action).filter((a) => a === GET), [GET]);
+  });
+
+  test('the page says why, in both modes: the console\'s code and request id', async () => {
+    const page = await browser.newPage();
+    try {
+      for (const mode of ['signing', 'forwarding']) {
+        await page.goto(`${stack.site.url}/?mode=${mode}&${new URLSearchParams({ ...JOB, dbInstanceId: OTHER_INSTANCE })}`);
+        await page.waitForFunction(() => !document.getElementById('cancel').disabled);
+        const from = stack.mock.requests.length;
+        const outcome = await cancelJob(page, { jobId: `job-page-${mode}` });
+        assert.equal(outcome.fields.code, 'Console.InstanceNotAllowed', `${mode}: ${JSON.stringify(outcome)}`);
+        assert.equal(outcome.fields.message, 'This console does not act on that instance (GPDB_INSTANCES).');
+        assert.match(outcome.fields.requestId, REQUEST_ID);
+        assert.equal(outcome.fields.reportedBy, 'the console\'s Worker');
+        assert.equal(stack.mock.requests.length, from, `${mode}: nothing sent`);
+        await until(() => stack.audit().some((line) => line.requestId === outcome.fields.requestId), 'the audit line');
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a malformed GPDB_INSTANCES refuses everything (500), rather than allowing everything', async () => {
+    const worker = await startConsole(built, {
+      bindings: { ...localBindings({ upstream: stack.mock.url, origins: [stack.site.url], team: stack.team }), GPDB_INSTANCES: 'gp-no-region' },
+    });
+    try {
+      const res = await httpRequest(worker.url, {
+        ...jsonPost('/api/job', { jobId: 'job-listed' }),
+        headers: { ...jsonPost('/api/job').headers, host: new URL(stack.site.url).host, 'cf-access-jwt-assertion': await stack.team.sign() },
+      });
+      assert.deepEqual([res.status, res.code], [500, 'Console.NotConfigured'], res.text);
+    } finally {
+      await worker.dispose();
+    }
+  });
+});
+
+describe('forwarding mode\'s credentials: STS AssumeRole for the operator and one instance', () => {
+  let stack;
+  let lib;
+
+  before(async () => {
+    stack = await startStack();
+    lib = await import(pathToFileURL(join(built.dir, 'node_modules/gpdb-edge/node.mjs')).href);
+  });
+  after(() => stack?.close());
+
+  const credentialsPath = (dbInstanceId, regionId = JOB.regionId) => `/api/credentials?${new URLSearchParams({ regionId, dbInstanceId })}`;
+  // The page's gpdb-edge, through the proxy, signing for the Worker's GPDB_UPSTREAM (the local endpoint here).
+  const throughProxy = (call, credentials, params) => lib[call]({
+    ...JOB, namespacePassword: DEFAULTS.namespacePassword, credentials, endpoint: stack.mock.url, proxyUrl: `${stack.site.url}/api/gpdb`, ...params,
+  });
+
+  test('the AssumeRole STS saw: the role, the operator as session name, 900 s, and a policy of exactly the two actions on that instance', async (t) => {
+    stack.mock.reset();
+    const started = Date.now();
+    const res = await httpRequest(stack.site.url, { method: 'GET', path: credentialsPath(JOB.dbInstanceId) });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.headers['cache-control'], 'no-store');
+    const issued = JSON.parse(res.text);
+    assert.deepEqual(Object.keys(issued), ['accessKeyId', 'accessKeySecret', 'securityToken', 'expiration']);
+    const lifetime = Date.parse(issued.expiration) - started;
+    assert.ok(lifetime > 890_000 && lifetime <= 901_000, `expires in ${lifetime} ms`);
+
+    const [call, ...rest] = stack.mock.requests;
+    assert.deepEqual(rest, [], 'one request: the AssumeRole');
+    assert.equal(call.action, ASSUME_ROLE);
+    assert.match(call.headers.authorization, new RegExp(`^ACS3-HMAC-SHA256 Credential=${DEFAULTS.accessKeyId},`), 'signed with the Worker\'s key');
+    const params = { ...call.query, ...call.form };
+    assert.equal(params.RoleArn, LOCAL_ROLE_ARN);
+    assert.equal(params.RoleSessionName, LOCAL_OPERATOR);
+    assert.equal(params.DurationSeconds, '900');
+    assert.deepEqual(JSON.parse(params.Policy), {
+      Version: '1',
+      Statement: [{
+        Effect: 'Allow', Action: ['gpdb:CancelUploadDocumentJob', 'gpdb:GetUploadDocumentJob'], Resource: [`acs:gpdb:${JOB.regionId}:*:document/${JOB.dbInstanceId}`],
+      }],
+    });
+    assert.equal(call.response.status, 200);
+    t.diagnostic(`AssumeRole seen by the mock STS: ${JSON.stringify({ RoleArn: params.RoleArn, RoleSessionName: params.RoleSessionName, DurationSeconds: params.DurationSeconds, Policy: params.Policy })}`);
+
+    await until(() => stack.audit().some((l) => l.event === 'credentials'), 'the audit line');
+    const line = stack.audit().at(-1);
+    assert.deepEqual(
+      [line.event, line.operator, line.mode, line.action, line.region, line.instance, line.jobId, line.outcome, line.httpStatus, line.roleSessionName, line.expiration],
+      ['credentials', LOCAL_OPERATOR, 'forwarding', ASSUME_ROLE, JOB.regionId, JOB.dbInstanceId, null, 'OK', 200, LOCAL_OPERATOR, issued.expiration],
+    );
+    assert.equal(line.requestId, res.headers['x-acs-request-id']);
+    t.diagnostic(`its audit line: ${stack.worker.logs.findLast((l) => l.includes('"event":"credentials"'))}`);
+    for (const secret of [issued.accessKeySecret, issued.securityToken]) assert.ok(!stack.worker.logs.some((l) => l.includes(secret)), 'no secret in the log');
+  });
+
+  test('the credentials cancel and read on the instance asked for, and get Forbidden.RAM on another', async (t) => {
+    const issued = JSON.parse((await httpRequest(stack.site.url, { method: 'GET', path: credentialsPath(JOB.dbInstanceId) })).text);
+    stack.mock.addJob({ jobId: 'job-sts' }); // the endpoint's jobs answer for any instance: only the policy tells them apart
+    const from = stack.mock.requests.length;
+    const state = await throughProxy('getUploadDocumentJob', issued, { jobId: 'job-sts' });
+    assert.equal(state.job.status, 'Running');
+    const cancelled = await throughProxy('cancelUploadDocumentJob', issued, { jobId: 'job-sts' });
+    assert.equal(cancelled.status, 'success');
+
+    const refused = await throughProxy('getUploadDocumentJob', issued, { jobId: 'job-sts', dbInstanceId: OTHER_INSTANCE }).then(() => null, (error) => error);
+    assert.deepEqual([refused?.kind, refused?.code, refused?.httpStatus], ['api', 'Forbidden.RAM', 403], String(refused));
+    const cancelRefused = await throughProxy('cancelUploadDocumentJob', issued, { jobId: 'job-sts', dbInstanceId: OTHER_INSTANCE, maxRetries: 0 }).then(() => null, (error) => error);
+    assert.equal(cancelRefused?.code, 'Forbidden.RAM');
+    assert.deepEqual(gpdbSince(stack.mock, from).map((r) => [r.action, r.query.DBInstanceId, r.response.status]), [
+      [GET, JOB.dbInstanceId, 200], [CANCEL, JOB.dbInstanceId, 200], [GET, OTHER_INSTANCE, 403], [CANCEL, OTHER_INSTANCE, 403],
+    ]);
+    t.diagnostic(`refused on ${OTHER_INSTANCE}: ${refused.code} (${refused.httpStatus}), request ${refused.requestId}`);
+
+    // The audit lines of the proxy: written once gpdb's answer is whole.
+    await until(() => stack.audit().filter((line) => line.jobId === 'job-sts').length === 4, 'the proxy\'s audit lines');
+    const lines = stack.audit().filter((line) => line.jobId === 'job-sts');
+    assert.deepEqual(lines.map((line) => [line.event, line.mode, line.action, line.instance, line.outcome, line.httpStatus, line.operator]), [
+      ['read', 'forwarding', GET, JOB.dbInstanceId, 'OK', 200, LOCAL_OPERATOR],
+      ['cancel', 'forwarding', CANCEL, JOB.dbInstanceId, 'OK', 200, LOCAL_OPERATOR],
+      ['read', 'forwarding', GET, OTHER_INSTANCE, 'Forbidden.RAM', 403, LOCAL_OPERATOR],
+      ['cancel', 'forwarding', CANCEL, OTHER_INSTANCE, 'Forbidden.RAM', 403, LOCAL_OPERATOR],
+    ]);
+    assert.equal(lines[2].requestId, refused.requestId, 'gpdb\'s request id');
+    t.diagnostic(`audit of the permitted cancel: ${stack.worker.logs.find((l) => l.includes('"jobId":"job-sts"') && l.includes('"event":"cancel"'))}`);
+    t.diagnostic(`audit of the refused read: ${stack.worker.logs.find((l) => l.includes('"jobId":"job-sts"') && l.includes('Forbidden.RAM'))}`);
+  });
+
+  test('each operator their own session, named validly; ids that would widen the policy, and STS\'s refusal, stop at the Worker', async (t) => {
+    const host = new URL(stack.site.url).host;
+    const asOperator = async (email, path) => httpRequest(stack.worker.url, {
+      method: 'GET', path, headers: { host, 'cf-access-jwt-assertion': await stack.team.sign({ email }) },
+    });
+    stack.mock.reset();
+    const bob = await asOperator('bob+ops@example.com', credentialsPath(JOB.dbInstanceId));
+    assert.equal(bob.status, 200, bob.text);
+    const sessionName = { ...stack.mock.requests[0].query, ...stack.mock.requests[0].form }.RoleSessionName;
+    assert.match(sessionName, /^bob_ops@example\.com\.[0-9a-f]{8}$/);
+    assert.notEqual(JSON.parse(bob.text).accessKeyId, undefined);
+
+    stack.mock.reset();
+    for (const [regionId, dbInstanceId] of [[JOB.regionId, '*'], [JOB.regionId, 'gp-1/*'], ['*', JOB.dbInstanceId], [JOB.regionId, '']]) {
+      const res = await httpRequest(stack.site.url, { method: 'GET', path: credentialsPath(dbInstanceId, regionId) });
+      assert.deepEqual([res.status, res.code], [400, 'Console.MalformedParameter'], `${regionId}/${dbInstanceId}`);
+    }
+    const post = await httpRequest(stack.site.url, { method: 'POST', path: credentialsPath(JOB.dbInstanceId) });
+    assert.deepEqual([post.status, post.code, post.headers.allow], [405, 'Console.MethodNotAllowed', 'GET']);
+    assert.deepEqual(stack.mock.requests, [], 'STS was not asked');
+
+    // A role STS does not know: its code, in the proxy's shape, and the audit line says so.
+    const worker = await startConsole(built, {
+      bindings: {
+        ...localBindings({ upstream: stack.mock.url, origins: [stack.site.url], team: stack.team, sts: stack.mock.url }),
+        STS_ROLE_ARN: 'acs:ram::1234567890123456:role/no-such-role',
+      },
+    });
+    try {
+      const res = await httpRequest(worker.url, {
+        method: 'GET', path: credentialsPath(JOB.dbInstanceId), headers: { host, 'cf-access-jwt-assertion': await stack.team.sign() },
+      });
+      assert.deepEqual([res.status, res.code], [502, 'EntityNotExist.Role'], res.text);
+      await until(() => auditLines(worker.logs).length > 0, 'the audit line');
+      const line = auditLines(worker.logs).at(-1);
+      assert.deepEqual([line.event, line.outcome, line.httpStatus], ['credentials', 'EntityNotExist.Role', 502]);
+      t.diagnostic(`STS refused: ${res.text}`);
+    } finally {
+      await worker.dispose();
+    }
+  });
 });
 
 describe('make console', () => {
@@ -809,13 +1283,27 @@ describe('make console', () => {
     }
     assert.equal(local.upstream, 'https://gpdb.aliyuncs.com', 'wrangler.toml\'s GPDB_UPSTREAM');
     const followed = [CANCEL, ...Array(CANCELLING_POLLS + 1).fill(GET)];
-    assert.deepEqual(local.mock.requests.map((r) => r.action), [...followed, ...followed], 'each cancel followed to Cancelled');
-    assert.deepEqual(new Set(local.mock.requests.map((r) => `${r.headers.host} ${r.response.status}`)), new Set([`${API_HOST} 200`]));
+    assert.deepEqual(actionsSince(local.mock, 0), [...followed, ...followed], 'each cancel followed to Cancelled');
+    assert.deepEqual(new Set(gpdbSince(local.mock, 0).map((r) => `${r.headers.host} ${r.response.status}`)), new Set([`${API_HOST} 200`]));
+    // One AssumeRole, at STS's own host, for the operator and this instance: both modes use the credentials it gave.
+    const assumed = local.mock.requests.filter((r) => r.action === ASSUME_ROLE);
+    assert.deepEqual(assumed.map((r) => [r.headers.host, r.response.status, { ...r.query, ...r.form }.RoleSessionName]), [['sts.aliyuncs.com', 200, LOCAL_OPERATOR]]);
+  });
+
+  test('the Worker\'s own address, printed to try a request without sign-in: refused, and audited', async () => {
+    for (const request of [{ method: 'GET', path: '/' }, jsonPost('/api/job', { jobId: 'job-signing' })]) {
+      const res = await httpRequest(local.worker.url, request);
+      assert.deepEqual([res.status, res.code], [401, 'Console.SignInRequired'], request.path);
+    }
+    await until(() => auditLines(local.worker.logs).filter((line) => line.reason === 'no token').length >= 2, 'the audit lines');
+    assert.deepEqual(auditLines(local.worker.logs).slice(-2).map((line) => [line.event, line.path, line.reason]), [
+      ['refusal', '/', 'no token'], ['refusal', '/api/job', 'no token'],
+    ]);
+    assert.equal(new URL(local.site.url).port !== new URL(local.worker.url).port, true, 'the page is served through the Access stand-in');
   });
 
   test('with SLOW_MS, Abort can be pressed by hand: the page stops at once', async () => {
     await open('forwarding');
-    const started = Date.now();
     const outcome = await cancelJob(page, {
       jobId: 'job-slow',
       whileInFlight: async () => {
@@ -824,7 +1312,8 @@ describe('make console', () => {
       },
     });
     assert.equal(outcome.fields.kind, 'aborted');
-    assert.ok(Date.now() - started < DELAY_MS, 'before the endpoint answered');
+    // Shown while the endpoint still held the cancel in its SLOW_MS delay (a clock would count the page's own work too).
+    assert.equal(local.mock.requests.filter((r) => r.action === CANCEL).at(-1).response.status, null, 'before the endpoint answered');
   });
 
   test('its finished jobs: each read once its id is typed, stated as finished, the failed one with its error', async () => {
@@ -848,7 +1337,7 @@ describe('the forwarding proxy', () => {
   let lib;
 
   before(async () => {
-    stack = await startStack({ signedHost: API_HOST });
+    stack = await startStack({ asDeployed: true });
     lib = await import(pathToFileURL(join(built.dir, 'node_modules/gpdb-edge/node.mjs')).href);
   });
   after(() => stack?.close());
@@ -1004,6 +1493,8 @@ describe('the signing routes', () => {
       [{ method: 'GET' }, 405, 'Console.MethodNotAllowed'],
       [{ body: json, headers: { 'content-type': 'text/plain' } }, 415, 'Console.UnsupportedMediaType'],
       [{ body: JSON.stringify({ ...params, collection: 'c'.repeat(5000) }) }, 413, 'Console.PayloadTooLarge'],
+      // No Content-Length to bound the read: not read at all.
+      [{ body: json, headers: { 'transfer-encoding': 'chunked' } }, 413, 'Console.PayloadTooLarge'],
       [{ body: '{' }, 400, 'Console.MalformedJson'],
       [{ body: '[]' }, 400, 'Console.MalformedJson'],
       [{ body: JSON.stringify({ ...params, endpoint: 'https://evil.example' }) }, 400, 'UnknownOption'],
@@ -1049,9 +1540,11 @@ describe('the signing routes', () => {
     assert.equal(error.code, 'UploadDocumentJob.NotFound');
     assert.match(error.requestId, REQUEST_ID);
     assert.match(error.recommend, /^https:\/\/api\.aliyun\.com\/troubleshoot\?/);
-    assert.deepEqual(stack.mock.requests.map((r) => [r.action, r.headers.authorization.split(',')[0]]), [
-      [GET, `ACS3-HMAC-SHA256 Credential=${DEFAULTS.accessKeyId}`], [GET, `ACS3-HMAC-SHA256 Credential=${DEFAULTS.accessKeyId}`],
-    ], 'signed with the Worker\'s own key');
+    // The Worker assumed the role once for the operator and the instance (its credentials are kept), signed with its own key;
+    // gpdb saw the operator's STS session, never the Worker's key.
+    assert.deepEqual(stack.mock.requests.map((r) => r.action), [ASSUME_ROLE, GET, GET]);
+    assert.match(stack.mock.requests[0].headers.authorization, new RegExp(`^ACS3-HMAC-SHA256 Credential=${DEFAULTS.accessKeyId},`));
+    for (const record of gpdbSince(stack.mock, 0)) assert.equal(sessionOf(stack, record)?.roleSessionName, LOCAL_OPERATOR);
   });
 
   test('the key id, the secret and the password are redacted from both routes\' answers, even when gpdb echoes them', async () => {

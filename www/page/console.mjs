@@ -11,13 +11,13 @@ const MODES = {
     cancel: cancelViaWorker,
     check: checkViaWorker,
     follow: followViaWorker,
-    description: 'The console’s Worker signs with its own key: no credential reaches your browser.',
+    description: 'The console’s Worker signs for you: no credential reaches your browser.',
   },
   forwarding: {
     cancel: cancelInBrowser,
     check: checkInBrowser,
     follow: followInBrowser,
-    description: 'Your browser signs with short-lived STS credentials; the Worker forwards the signed request unchanged.',
+    description: 'Your browser signs with short-lived STS credentials for this instance only; the Worker forwards the signed request unchanged.',
   },
 };
 // Non-secret fields may come from the URL (a link from another tool); the password never does.

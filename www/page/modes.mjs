@@ -41,17 +41,37 @@ function pause(ms, signal) {
 // ---- Forwarding mode: gpdb-edge signs here, with short-lived STS credentials from the console's
 // backend, and sends each request through the Worker's /api/gpdb proxy.
 
-// gpdb-edge caches a provider's credentials per function until 5 minutes before `expiration`,
-// so this is one function for the page's lifetime, not a new one per call.
-async function stsCredentials() {
-  const response = await fetch('/api/credentials', { cache: 'no-store' });
-  if (!response.ok) throw new Error(`/api/credentials answered ${response.status}`);
-  return response.json(); // { accessKeyId, accessKeySecret, securityToken, expiration }
+/** /api/credentials refused: its code, message and request id, for the outcome to show. */
+class CredentialsRefused extends Error {
+  constructor(status, answer) {
+    super(typeof answer?.Message === 'string' ? answer.Message : `/api/credentials answered ${status}`);
+    this.name = 'CredentialsRefused';
+    this.code = typeof answer?.Code === 'string' ? answer.Code : 'CredentialsUnavailable';
+    this.requestId = typeof answer?.RequestId === 'string' ? answer.RequestId : undefined;
+    this.httpStatus = status;
+  }
+}
+
+// The console issues credentials for one instance at a time, and gpdb-edge caches a provider's
+// credentials per function until 5 minutes before `expiration`: so one function per instance for
+// the page's lifetime, not a new one per call.
+const providers = new Map();
+function stsCredentials(regionId, dbInstanceId) {
+  const key = JSON.stringify([regionId, dbInstanceId]);
+  if (!providers.has(key)) {
+    providers.set(key, async () => {
+      const response = await fetch(`/api/credentials?${new URLSearchParams({ regionId, dbInstanceId })}`, { cache: 'no-store' });
+      const answer = await response.json().catch(() => null);
+      if (!response.ok) throw new CredentialsRefused(response.status, answer);
+      return answer; // { accessKeyId, accessKeySecret, securityToken, expiration }
+    });
+  }
+  return providers.get(key);
 }
 
 const inBrowser = (params, signal) => ({
   ...params,
-  credentials: stsCredentials,
+  credentials: stsCredentials(String(params.regionId ?? ''), String(params.dbInstanceId ?? '')),
   // Sent to the Worker, signed for the region's endpoint, where the Worker forwards it.
   proxyUrl: new URL('/api/gpdb', location.href).href,
   signal,
@@ -60,6 +80,10 @@ const inBrowser = (params, signal) => ({
 function libraryError(error, signal) {
   if (signal.aborted) return { ...ABORTED };
   if (!(error instanceof GpdbError)) return { ok: false, kind: 'unexpected', code: 'Unexpected', message: String(error?.message ?? error), reportedBy: 'this page' };
+  // The console refused credentials (e.g. an instance it does not act on): say what it said.
+  if (error.cause instanceof CredentialsRefused) {
+    return { ok: false, kind: 'credentials', ...fieldsOf(error.cause, ['code', 'message', 'requestId', 'httpStatus']), retryable: false, reportedBy: 'the console\'s Worker' };
+  }
   return { ok: false, ...fieldsOf(error, [...ERROR_FIELDS, 'lastStatus']), reportedBy: 'gpdb-edge in this page' };
 }
 

@@ -1,6 +1,7 @@
-// Checks every /api/* request before its route sees it: the request must be for this console's
-// own origin, come from its own page (when a browser says where it comes from), and carry no
-// header that front proxies use to pick or rewrite a target.
+// Checks every /api/* request before its route sees it (once Access let it in): the request must
+// be for this console's own origin, come from its own page (when a browser says where it comes
+// from), and carry no header that front proxies use to pick or rewrite a target. And what the
+// routes share: the allow-list of instances, and the request body read within a bound.
 
 // None of them has a use here; a request carrying one is probing for a proxy that honours it.
 const ROUTING_HEADERS = [
@@ -40,28 +41,38 @@ export function mediaType(contentType) {
   return String(contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
-/** The body as bytes, or `undefined` when it is longer than `limit` (the rest is not read). */
+/**
+ * GPDB_INSTANCES, the optional allow-list: `region/instance` entries, comma-separated. `null` when
+ * unset (any instance), a Set of entries, or `{ problem }` for an entry that is not `region/instance`.
+ */
+export function allowedInstances(env) {
+  const text = String(env.GPDB_INSTANCES ?? '').trim();
+  if (text === '') return null;
+  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const malformed = entries.find((entry) => !/^[^/\s]+\/[^/\s]+$/.test(entry));
+  if (malformed !== undefined) return { problem: `GPDB_INSTANCES holds ${JSON.stringify(malformed.slice(0, 80))}: each entry is region/instance, e.g. cn-hangzhou/gp-bp1234567890.` };
+  return new Set(entries);
+}
+
+/**
+ * Why the console refuses to act on this instance, as `[status, code, message]`, or `null`: the
+ * allow-list, when set, must name `regionId/dbInstanceId` exactly. Checked before anything is signed.
+ */
+export function instanceRefusal(env, regionId, dbInstanceId) {
+  const allowed = allowedInstances(env);
+  if (allowed === null) return null;
+  if (allowed.problem) return [500, 'Console.NotConfigured', allowed.problem];
+  if (typeof regionId === 'string' && typeof dbInstanceId === 'string' && allowed.has(`${regionId}/${dbInstanceId}`)) return null;
+  return [403, 'Console.InstanceNotAllowed', 'This console does not act on that instance (GPDB_INSTANCES).'];
+}
+
+/**
+ * The body as bytes, or `undefined` when its Content-Length is missing or over `limit`. The page
+ * and gpdb-edge always send one (a fetch with a string body), and HTTP framing holds the body to
+ * it, so the runtime's own reader is bounded: nothing is read past `limit`.
+ */
 export async function readBody(request, limit) {
-  if (Number(request.headers.get('content-length')) > limit) return undefined;
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  const length = request.headers.get('content-length');
+  if (length === null || !/^\d+$/.test(length) || Number(length) > limit) return undefined;
+  return new Uint8Array(await request.arrayBuffer());
 }
