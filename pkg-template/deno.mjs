@@ -11,5 +11,5 @@ install(glue);
 
 export { cancelUploadDocumentJob, getUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob };
 export const waitForUploadDocumentJob = (options) => glue.waitForUploadDocumentJob(getUploadDocumentJob, options);
-export { GpdbError } from './glue.mjs';
+export { GpdbError, isGpdbError } from './glue.mjs';
 export const ready = () => Promise.resolve();

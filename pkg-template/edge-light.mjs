@@ -9,4 +9,4 @@ import { lazyEntry } from './lazy.mjs';
 export const {
   ready, cancelUploadDocumentJob, getUploadDocumentJob, waitForUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob,
 } = lazyEntry(() => module);
-export { GpdbError } from './glue.mjs';
+export { GpdbError, isGpdbError } from './glue.mjs';

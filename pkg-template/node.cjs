@@ -15,5 +15,6 @@ module.exports = {
   signCancelUploadDocumentJob: wasm.signCancelUploadDocumentJob,
   signGetUploadDocumentJob: wasm.signGetUploadDocumentJob,
   GpdbError: glue.GpdbError,
+  isGpdbError: glue.isGpdbError,
   ready: () => Promise.resolve(),
 };

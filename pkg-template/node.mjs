@@ -4,5 +4,5 @@ import node from './node.cjs';
 
 export const {
   cancelUploadDocumentJob, getUploadDocumentJob, waitForUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob,
-  GpdbError, ready,
+  GpdbError, isGpdbError, ready,
 } = node;

@@ -207,7 +207,7 @@ export function assertFreshNonces(mock) {
 }
 
 /** The report of scenario.mjs, checked against what the endpoint recorded. */
-export const EXPORTS = ['GpdbError', 'cancelUploadDocumentJob', 'getUploadDocumentJob', 'ready', 'signCancelUploadDocumentJob',
+export const EXPORTS = ['GpdbError', 'cancelUploadDocumentJob', 'getUploadDocumentJob', 'isGpdbError', 'ready', 'signCancelUploadDocumentJob',
   'signGetUploadDocumentJob', 'waitForUploadDocumentJob'];
 
 export function assertScenario(report, mock, { expectedExports = EXPORTS } = {}) {
@@ -244,6 +244,7 @@ export function assertScenario(report, mock, { expectedExports = EXPORTS } = {})
   const e = report.secondError;
   assert.ok(e, 'the second cancel must fail');
   assert.equal(e.isGpdbError, true);
+  assert.equal(e.isGpdbErrorFunction, true);
   assert.equal(e.isError, true);
   assert.equal(e.name, 'GpdbError');
   assert.equal(e.kind, 'api');
@@ -268,6 +269,7 @@ export function assertScenario(report, mock, { expectedExports = EXPORTS } = {})
 
   // A PascalCase option is refused before anything is sent.
   assert.equal(report.inputError.isGpdbError, true);
+  assert.equal(report.inputError.isGpdbErrorFunction, true);
   assert.equal(report.inputError.kind, 'input');
   assert.equal(report.inputError.code, 'UnknownOption');
   assert.match(report.inputError.message, /did you mean dbInstanceId/);

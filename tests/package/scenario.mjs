@@ -19,9 +19,10 @@ export function scenarioOptions({ endpoint, jobId = '231460f8-75dc-405e-a669-0c5
   };
 }
 
-function describeError(error, GpdbError) {
+function describeError(error, { GpdbError, isGpdbError }) {
   return {
     isGpdbError: error instanceof GpdbError,
+    isGpdbErrorFunction: isGpdbError(error),
     isError: error instanceof Error,
     name: error?.name,
     message: error?.message,
@@ -37,7 +38,7 @@ function describeError(error, GpdbError) {
 }
 
 export async function runScenario(lib, options) {
-  const { cancelUploadDocumentJob, getUploadDocumentJob, signCancelUploadDocumentJob, GpdbError, ready } = lib;
+  const { cancelUploadDocumentJob, getUploadDocumentJob, signCancelUploadDocumentJob, ready } = lib;
   const report = { exports: Object.keys(lib).sort() };
   await ready?.();
   const fixed = { ...options, timestamp: '2016-02-23T12:46:24Z', nonce: 'fixed-nonce' };
@@ -48,14 +49,14 @@ export async function runScenario(lib, options) {
     // The one V2 cancel of each runtime.
     report.second = await cancelUploadDocumentJob({ ...options, signatureVersion: 'v2' });
   } catch (error) {
-    report.secondError = describeError(error, GpdbError);
+    report.secondError = describeError(error, lib);
   }
   // The job's state after the cancel: the endpoint shows it Cancelling.
   report.state = await getUploadDocumentJob(options);
   try {
     await cancelUploadDocumentJob({ ...options, DBInstanceId: 'gp-x' });
   } catch (error) {
-    report.inputError = describeError(error, GpdbError);
+    report.inputError = describeError(error, lib);
   }
   return report;
 }
