@@ -40,11 +40,11 @@ const MODES = {
  * `.mts`, a ```ts block (`import … = require()`) as `.cts`. Not the Workers and Next.js handlers,
  * whose `request` and `env` parameters a TypeScript user would type first.
  */
-function readmeExamples(readme) {
+function readmeExamples(readme, prefix) {
   const files = {};
   for (const [, lang, code] of readme.matchAll(/```(js|ts)\n([\s\S]*?)```/g)) {
     if (!/(from|require\()\s*"gpdb-edge"/.test(code) || /\(request\b/.test(code)) continue;
-    files[`readme-${Object.keys(files).length + 1}.${lang === 'ts' ? 'cts' : 'mts'}`] = code;
+    files[`${prefix}-${Object.keys(files).length + 1}.${lang === 'ts' ? 'cts' : 'mts'}`] = code;
   }
   return files;
 }
@@ -180,8 +180,12 @@ void [action, wrongCode];
 
 test('TypeScript matrix: 5.0, 5.7, 5.9, 7 × node16, nodenext, bundler; strict + exactOptionalPropertyTypes', async (t) => {
   const dir = scratchProject('typescript', { 'esm.mts': ESM, 'app.ts': ESM, 'cjs.cts': CJS });
-  const examples = readmeExamples(readFileSync(join(dir, 'node_modules/gpdb-edge/README.md'), 'utf8'));
-  assert.ok(Object.keys(examples).length >= 4, `the README's examples: ${Object.keys(examples)}`);
+  // The package's README as installed, and the repository's.
+  const examples = {
+    ...readmeExamples(readFileSync(join(dir, 'node_modules/gpdb-edge/README.md'), 'utf8'), 'readme'),
+    ...readmeExamples(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'root-readme'),
+  };
+  assert.ok(Object.keys(examples).length >= 6, `the READMEs' examples: ${Object.keys(examples)}`);
   for (const [name, code] of Object.entries(examples)) writeFileSync(join(dir, name), code);
   for (const [mode, config] of Object.entries(MODES)) {
     // `import … = require()` is CommonJS only: not under `module: esnext` (bundler).
