@@ -36,9 +36,10 @@ test(`${LIST}: every kind has codes, each raised somewhere known`, () => {
   }
 });
 
-// Every `{ kind: '…', code: '…' }` object literal in the JS that creates GpdbErrors.
+// Every `{ kind: '…', code: '…' }` object literal in the JS that creates GpdbErrors: the glue
+// (src/runtime/*.mjs) and the entries (pkg-template/*.mjs, *.cjs).
 const JS_PLACES = {
-  glue: ['src/runtime/glue.mjs'],
+  glue: readdirSync(join(ROOT, 'src/runtime')).filter((f) => /\.(mjs|cjs|js)$/.test(f)).map((f) => `src/runtime/${f}`),
   entries: readdirSync(join(ROOT, 'pkg-template')).filter((f) => /\.(mjs|cjs|js)$/.test(f)).map((f) => `pkg-template/${f}`),
 };
 
