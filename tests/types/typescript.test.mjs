@@ -13,14 +13,11 @@ import { promisify } from 'node:util';
 import { ROOT, scratchProject } from '../package/harness.mjs';
 
 // npm aliases in package.json (typescript-5.0@npm:typescript@5.0.4, …); `typescript` is the
-// repository's own, 7.x (the native compiler).
-const tscOf = (name) => ({ command: process.execPath, args: [join(ROOT, 'node_modules', name, 'bin/tsc')] });
-const COMPILERS = [
-  { name: 'typescript-5.0', ...tscOf('typescript-5.0') },
-  { name: 'typescript-5.7', ...tscOf('typescript-5.7') },
-  { name: 'typescript-5.9', ...tscOf('typescript-5.9') },
-  { name: 'typescript', command: join(ROOT, 'node_modules/.bin/tsc'), args: [] },
-];
+// repository's own, 7.x (the native compiler). Each by its own path: the aliases share the bin
+// name `tsc`, so node_modules/.bin/tsc is whichever npm linked last.
+const COMPILERS = ['typescript-5.0', 'typescript-5.7', 'typescript-5.9', 'typescript'].map((name) => ({
+  name, command: process.execPath, args: [join(ROOT, 'node_modules', name, 'bin/tsc')],
+}));
 const version = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
 
 const OPTIONS = (module, moduleResolution) => ({
@@ -193,6 +190,13 @@ test('TypeScript matrix: 5.0, 5.7, 5.9, 7 × node16, nodenext, bundler; strict +
     writeFileSync(join(dir, `tsconfig.${mode}.json`), JSON.stringify({ ...config, files: [...config.files, ...fromReadme] }, null, 2));
   }
   t.diagnostic(`files: esm.mts, cjs.cts (node16, nodenext), app.ts (bundler); from the README: ${Object.keys(examples).join(', ')} (.cts not under bundler)`);
+  // The version each compiler reports is the one its package.json names (the printed one).
+  const versions = {};
+  for (const { name, command, args } of COMPILERS) {
+    const { stdout } = await promisify(execFile)(command, [...args, '-v']);
+    versions[name] = /Version (\S+)/.exec(stdout)?.[1];
+    assert.equal(versions[name], version(name), `${name}: tsc -v says ${stdout.trim()}`);
+  }
   const runs = COMPILERS.flatMap((compiler) => Object.keys(MODES).map((mode) => ({ ...compiler, mode })));
   const results = [];
   const started = Date.now();
