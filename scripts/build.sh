@@ -49,7 +49,8 @@ cp src/runtime/glue.mjs dist/glue.mjs
 node_modules/.bin/esbuild src/runtime/glue.mjs --format=cjs --log-level=warning --outfile=dist/glue.cjs
 # One copy of the declarations, in index.d.cts (CommonJS, for `require`); index.d.ts (an ES module
 # in this "type": "module" package) re-exports it: TypeScript lets ESM re-export CommonJS
-# declarations, not the reverse. Two full copies packed 7 KB more.
+# declarations, not the reverse. Two full copies packed 7 KB more. Deno reads `./index.cjs`
+# literally (no .d.cts for it), so the `deno` branch of exports names index.d.cts itself.
 mv dist/index.d.ts dist/index.d.cts
 printf '%s\n' '// The declarations are in index.d.cts, one copy for both module formats.' 'export * from "./index.cjs";' > dist/index.d.ts
 (cd dist && npm pack --silent --pack-destination ../target >/dev/null)

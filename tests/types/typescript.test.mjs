@@ -175,7 +175,7 @@ const wrongCode: gpdb.ResponseErrorCode = "OperationFailed";
 void [action, wrongCode];
 `;
 
-test('TypeScript matrix: 5.0, 5.7, 5.9, 7 × node16, nodenext, bundler; strict + exactOptionalPropertyTypes', async (t) => {
+test('TypeScript matrix: 5.0, 5.7, 5.9, 7 × node16, nodenext, bundler, and deno check; strict + exactOptionalPropertyTypes', async (t) => {
   const dir = scratchProject('typescript', { 'esm.mts': ESM, 'app.ts': ESM, 'cjs.cts': CJS });
   // The package's README as installed, and the repository's.
   const examples = {
@@ -208,8 +208,19 @@ test('TypeScript matrix: 5.0, 5.7, 5.9, 7 × node16, nodenext, bundler; strict +
       .then(({ stdout, stderr }) => stdout + stderr, (error) => `${error.stdout ?? ''}${error.stderr ?? ''}` || String(error));
     results.push({ ...run, output: output.trim(), ms: Date.now() - begin });
   }
-  for (const { name, mode, output, ms } of results) t.diagnostic(`${name}@${version(name)} ${mode}: ${output === '' ? 'ok' : 'FAILED'} (${ms} ms)`);
-  t.diagnostic(`${results.length} compilations, ${Date.now() - started} ms in all`);
+  // Deno's own checker (its bundled TypeScript), through the exports map's `deno` condition.
+  const deno = join(ROOT, 'node_modules/.bin/deno');
+  const denoVersion = /typescript (\S+)/.exec((await promisify(execFile)(deno, ['--version'])).stdout)?.[1];
+  const denoFiles = ['app.ts', ...Object.keys(examples).filter((name) => name.endsWith('.mts'))];
+  writeFileSync(join(dir, 'deno.json'), JSON.stringify({ compilerOptions: { strict: true, exactOptionalPropertyTypes: true, lib: ['deno.window', 'dom'] } }));
+  const begin = Date.now();
+  const denoOutput = await promisify(execFile)(deno, ['check', '--quiet', ...denoFiles], {
+    cwd: dir, timeout: 120_000, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', DENO_DIR: join(dir, '.deno') },
+  }).then(({ stdout, stderr }) => stdout + stderr, (error) => `${error.stdout ?? ''}${error.stderr ?? ''}` || String(error));
+  results.push({ name: 'deno check', mode: 'deno', output: denoOutput.trim(), ms: Date.now() - begin });
+  versions['deno check'] = `${denoVersion} (Deno's)`;
+  for (const { name, mode, output, ms } of results) t.diagnostic(`${name}@${versions[name]} ${mode}: ${output === '' ? 'ok' : 'FAILED'} (${ms} ms)`);
+  t.diagnostic(`${results.length} checks, ${Date.now() - started} ms in all`);
   const failed = results.filter((r) => r.output !== '');
-  assert.equal(failed.length, 0, failed.map((r) => `${r.name}@${version(r.name)} ${r.mode}:\n${r.output}`).join('\n\n'));
+  assert.equal(failed.length, 0, failed.map((r) => `${r.name}@${versions[r.name]} ${r.mode}:\n${r.output}`).join('\n\n'));
 });
