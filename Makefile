@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build demo console bench test test-rust test-wasm test-fuzz test-js test-bench fuzz clean
+.PHONY: setup build demo console bench test test-rust test-wasm test-fuzz test-types test-js test-bench fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -18,7 +18,7 @@ demo: build
 console: build
 	@node scripts/console.mjs
 
-test: build test-rust test-wasm test-fuzz test-js test-bench
+test: build test-rust test-wasm test-fuzz test-types test-js test-bench
 
 # clippy.toml's disallowed methods (substring.rs's size rule) are errors, in the wasm build too.
 test-rust:
@@ -42,6 +42,12 @@ test-fuzz:
 # Each fuzz target for FUZZ_SECONDS (default 300).
 fuzz: setup
 	@bash scripts/fuzz.sh long $(FUZZ_SECONDS)
+
+# The package as TypeScript and npm's linters see it, on the packed tarball: arethetypeswrong,
+# publint --strict, npm pkg fix, the TypeScript matrix (5.0, 5.7, 5.9, 7 x node16, nodenext,
+# bundler), and the one list of error codes against the glue, index.d.ts and the README.
+test-types:
+	node --test --test-reporter=spec --test-timeout=300000 tests/types/
 
 test-js:
 	node --test --test-reporter=spec --test-timeout=180000 tests/mock-gpdb/ tests/package/ tests/reliability/ tests/www/

@@ -13,5 +13,5 @@ install(glue);
 export { callApi, cancelUploadDocumentJob, getUploadDocumentJob, signApiRequest, signCancelUploadDocumentJob, signGetUploadDocumentJob };
 export const waitForUploadDocumentJob = (options) => glue.waitForUploadDocumentJob(getUploadDocumentJob, options);
 export const assumeRole = (options) => glue.assumeRole(assumeRoleOnce, options, checkAssumeRole);
-export { GpdbError } from './glue.mjs';
+export { GpdbError, isGpdbError } from './glue.mjs';
 export const ready = () => Promise.resolve();

@@ -1,19 +1,26 @@
 /**
- * gpdb-edge: cancel an AnalyticDB for PostgreSQL (gpdb, API 2016-05-03) upload document job from
- * Cloudflare Workers, Node.js, Deno, Bun and browsers. Requests are signed in WebAssembly with
- * Alibaba Cloud RPC signature V1 (HMAC-SHA1) and sent with the platform's global `fetch`.
+ * gpdb-edge: cancel an AnalyticDB for PostgreSQL (gpdb, API 2016-05-03) upload document job, and
+ * read its state, from Cloudflare Workers, Next.js and Vercel edge functions, Node.js, Deno, Bun
+ * and browsers. Requests are signed in WebAssembly with Alibaba Cloud signature V3
+ * (`ACS3-HMAC-SHA256`) by default, or the RPC signature V2 (HMAC-SHA1) with
+ * `signatureVersion: "v2"`, and sent with the platform's global `fetch`.
  *
  * @example
- * import { cancelUploadDocumentJob, GpdbError } from "gpdb-edge";
- * const result = await cancelUploadDocumentJob({
- *   credentials: { accessKeyId, accessKeySecret },
- *   regionId: "cn-hangzhou",
- *   dbInstanceId: "gp-xxxxxxxxx",
- *   collection: "document",
- *   namespacePassword,
- *   jobId: "231460f8-75dc-405e-a669-0c5204887e91",
- * });
- * // { requestId: "…", status: "success", message: "success" }
+ * import { cancelUploadDocumentJob, isGpdbError } from "gpdb-edge";
+ * try {
+ *   const result = await cancelUploadDocumentJob({
+ *     credentials: { accessKeyId: "LTAI…", accessKeySecret: "…" },
+ *     regionId: "cn-hangzhou",
+ *     dbInstanceId: "gp-xxxxxxxxx",
+ *     collection: "document",
+ *     namespacePassword: "…",
+ *     jobId: "231460f8-75dc-405e-a669-0c5204887e91",
+ *   });
+ *   // { requestId: "…", status: "success", message: "success" }
+ * } catch (error) {
+ *   if (isGpdbError(error) && error.kind === "api") console.error(error.code, error.requestId);
+ *   throw error;
+ * }
  */
 
 /** An AccessKey pair, optionally with an STS security token. */
@@ -26,12 +33,12 @@ export interface Credentials {
    * STS `SecurityToken`. Sent in the signed `x-acs-security-token` header (V3) or the signed form
    * body (V2), never in the URL. Visible ASCII with V3.
    */
-  securityToken?: string | null;
+  securityToken?: string | null | undefined;
   /**
    * When the credentials stop working (from a provider). They are reused until 5 minutes before
    * this time, then the provider is called again.
    */
-  expiration?: Date | string | number | null;
+  expiration?: Date | string | number | null | undefined;
 }
 
 /**
@@ -49,7 +56,7 @@ export interface CancelUploadDocumentJobParameters {
   /** `DBInstanceId`, e.g. `"gp-xxxxxxxxx"`. */
   dbInstanceId: string;
   /** `Namespace`. Default `"public"`. */
-  namespace?: string | null;
+  namespace?: string | null | undefined;
   /** `Collection`. */
   collection: string;
   /** `NamespacePassword`. Sent in the signed form body, never in the URL, never in an error. */
@@ -61,19 +68,19 @@ export interface CancelUploadDocumentJobParameters {
    * mock. Default: the official gpdb endpoint for `regionId` (`https://gpdb.aliyuncs.com/` or
    * `https://gpdb.<region>.aliyuncs.com/`). Signature V3 signs its host.
    */
-  endpoint?: string | null;
+  endpoint?: string | null | undefined;
   /**
    * Send the request here instead, e.g. a console's own proxy (`https://console.example.com/api/gpdb`):
    * same query string, headers and body, signed for `endpoint` (its host, path `/`). The proxy
    * forwards method, headers and body unchanged to `endpoint`, minus cookies.
    */
-  proxyUrl?: string | null;
+  proxyUrl?: string | null | undefined;
   /**
    * `"v3"` (default): `ACS3-HMAC-SHA256`, the signature in `Authorization`, as the official SDKs
    * sign. `"v2"`: the RPC signature (`SignatureVersion=1.0`, HMAC-SHA1 in the URL's `Signature`),
    * which Alibaba calls discontinued; byte-identical to earlier versions of this package.
    */
-  signatureVersion?: "v3" | "v2" | null;
+  signatureVersion?: "v3" | "v2" | null | undefined;
 }
 
 /** Options of {@link cancelUploadDocumentJob}. Unknown keys are rejected (kind `"input"`). */
@@ -83,37 +90,37 @@ export interface CancelUploadDocumentJobOptions extends CancelUploadDocumentJobP
    * `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and `ALIBABA_CLOUD_SECURITY_TOKEN`;
    * elsewhere omitting them is an input error.
    */
-  credentials?: Credentials | CredentialsProvider;
+  credentials?: Credentials | CredentialsProvider | null | undefined;
   /**
    * Aborts the call at once — before sending, during a request, or while waiting to retry. The
    * rejection has `kind: "aborted"` and the signal's `reason` as `cause`.
    */
-  signal?: AbortSignal | null;
+  signal?: AbortSignal | null | undefined;
   /** Per-attempt timeout in milliseconds (1 to 2147483647). Default 10000. Rejects with `kind: "timeout"`. */
-  timeoutMs?: number | null;
+  timeoutMs?: number | null | undefined;
   /**
    * Retries after the first attempt (0 to 10). Default 2. Network failures, timeouts, 429, 500,
    * 502, 503, 504 and the `Throttling*`, `ServiceUnavailable` and `InternalError` codes are retried
    * after a full-jitter exponential backoff (base 100 ms, cap 20 s) or the `x-acs-retry-after` /
    * `Retry-After` the server sent. Every attempt is signed again with a fresh nonce and timestamp.
    */
-  maxRetries?: number | null;
+  maxRetries?: number | null | undefined;
 }
 
 /** Options of {@link signCancelUploadDocumentJob}. */
 export interface SignCancelUploadDocumentJobOptions extends CancelUploadDocumentJobParameters {
   /** Credentials (a plain object: signing is synchronous). Node.js falls back to the environment. */
-  credentials?: Credentials;
+  credentials?: Credentials | null | undefined;
   /** The time to sign (`x-acs-date`, V2 `Timestamp`). Default: now, corrected by any clock offset learnt from the server. */
-  timestamp?: Date | string | null;
+  timestamp?: Date | string | null | undefined;
   /** The nonce to sign (`x-acs-signature-nonce`, V2 `SignatureNonce`). Default: 128 random bits as 32 hex digits. */
-  nonce?: string | null;
+  nonce?: string | null | undefined;
   /** Accepted (and checked) so one options object serves both functions; not used for signing. */
-  signal?: AbortSignal | null;
+  signal?: AbortSignal | null | undefined;
   /** Accepted and checked; not used for signing. */
-  timeoutMs?: number | null;
+  timeoutMs?: number | null | undefined;
   /** Accepted and checked; not used for signing. */
-  maxRetries?: number | null;
+  maxRetries?: number | null | undefined;
 }
 
 /** A successful cancel. */
@@ -138,8 +145,14 @@ export type GetUploadDocumentJobOptions = CancelUploadDocumentJobOptions;
 /** Options of {@link signGetUploadDocumentJob}: the same as the cancel's. */
 export type SignGetUploadDocumentJobOptions = SignCancelUploadDocumentJobOptions;
 
-/** `Job.Status` of GetUploadDocumentJob. */
-export type UploadDocumentJobStatus = "Pending" | "Start" | "Running" | "Success" | "Failed" | "Cancelling" | "Cancelled";
+/** The statuses the API documents for `Job.Status` (the official SDK's `GetUploadDocumentJobResponseBody`). */
+export type KnownUploadDocumentJobStatus = "Pending" | "Start" | "Running" | "Success" | "Failed" | "Cancelling" | "Cancelled";
+
+/**
+ * `Job.Status` as the API sent it: one of the documented statuses, or any other string, passed
+ * through unchanged. Editors still complete the known ones.
+ */
+export type UploadDocumentJobStatus = KnownUploadDocumentJobStatus | (string & {});
 
 /**
  * GetUploadDocumentJob's answer, its names in camelCase. Every field the API leaves out is left
@@ -186,19 +199,30 @@ export interface UploadDocumentJobState {
 
 /** Options of {@link waitForUploadDocumentJob}. */
 export interface WaitForUploadDocumentJobOptions extends GetUploadDocumentJobOptions {
-  /** The statuses to wait for. Default `["Success", "Failed", "Cancelled"]`: those a job stays in. */
-  until?: UploadDocumentJobStatus[];
+  /**
+   * The statuses to wait for, among the documented ones. Default `["Success", "Failed", "Cancelled"]`:
+   * those a job stays in. A `readonly` array (`as const`) is accepted.
+   */
+  until?: readonly KnownUploadDocumentJobStatus[] | undefined;
   /** Between two polls, in milliseconds (1 to 2147483647). Default 2000. */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /**
    * How long to wait in all, in milliseconds (1 to 2147483647). Default 300000 (5 minutes).
    * Rejects with kind `"timeout"`, code `"WaitTimeout"` and `lastStatus`.
    */
-  maxWaitMs?: number;
+  maxWaitMs?: number | undefined;
 }
 
+/** The headers of a {@link SignedRequest} for `Action`. */
+export type SignedHeaders<Action extends string = string, Version extends string = string> = {
+  "content-type": "application/x-www-form-urlencoded";
+  accept: "application/json";
+  "x-acs-action": Action;
+  "x-acs-version": Version;
+} & Record<string, string>;
+
 /** A signed request, ready for `fetch(url, { method, headers, body })`; `fetch` adds `host`. */
-export interface SignedRequest {
+export interface SignedRequest<Action extends string = string, Version extends string = string> {
   method: "POST";
   /**
    * `endpoint` (or `proxyUrl`) + `?DBInstanceId=…&RegionId=…`; with V2 also the common parameters
@@ -212,15 +236,108 @@ export interface SignedRequest {
    * `x-acs-content-sha256` (hex SHA-256 of `body`) and, with STS credentials, `x-acs-security-token`
    * (a secret).
    */
-  headers: {
-    "content-type": "application/x-www-form-urlencoded";
-    accept: "application/json";
-    "x-acs-action": "CancelUploadDocumentJob";
-    "x-acs-version": "2016-05-03";
-  } & Record<string, string>;
+  headers: SignedHeaders<Action, Version>;
   /** `Collection`, `JobId`, `Namespace`, `NamespacePassword` (and, with V2, `SecurityToken`), form-encoded. */
   body: string;
 }
+
+/** What {@link signCancelUploadDocumentJob} returns. */
+export type SignedCancelUploadDocumentJobRequest = SignedRequest<"CancelUploadDocumentJob", "2016-05-03">;
+/** What {@link signGetUploadDocumentJob} returns. */
+export type SignedGetUploadDocumentJobRequest = SignedRequest<"GetUploadDocumentJob", "2016-05-03">;
+
+// Error codes, kind by kind. The one list is src/error-codes.json in the repository; a test keeps
+// these types, the README, the Rust errors and the JS glue in step with it.
+
+/** Codes of kind `"input"`. */
+export type InputErrorCode =
+  | "MissingParameter"
+  | "EmptyParameter"
+  | "InvalidCharacter"
+  | "ParameterTooLong"
+  | "MalformedParameter"
+  | "InvalidType"
+  | "UnknownOption";
+
+/** Codes of kind `"credentials"`. */
+export type CredentialsErrorCode =
+  | "MissingParameter"
+  | "EmptyParameter"
+  | "InvalidCharacter"
+  | "ParameterTooLong"
+  | "MalformedParameter"
+  | "InvalidType"
+  | "UnknownOption"
+  | "CredentialsProviderFailed"
+  | "EnvironmentDenied";
+
+/**
+ * Alibaba Cloud codes of kind `"api"` that this package acts on or is tested against, and
+ * `"OperationFailed"` (a 2xx answer with `Status: "fail"` and no code of its own).
+ */
+export type KnownApiErrorCode =
+  | "OperationFailed"
+  | "SignatureDoesNotMatch"
+  | "IncompleteSignature"
+  | "SignatureNonceUsed"
+  | "InvalidAccessKeyId.NotFound"
+  | "InvalidSecurityToken.Expired"
+  | "InvalidSecurityToken.Malformed"
+  | "InvalidSecurityToken.Mismatch"
+  | "InvalidTimeStamp.Expired"
+  | "IllegalTimestamp"
+  | "Forbidden.RAM"
+  | "NoPermission"
+  | "Throttling"
+  | "Throttling.User"
+  | "Throttling.Api"
+  | "ServiceUnavailable"
+  | "InternalError"
+  | "UploadDocumentJob.NotFound"
+  | "UploadDocumentJob.StatusInvalid";
+
+/** Codes of kind `"api"`: Alibaba's `Code`, any string; editors complete the known ones. */
+export type ApiErrorCode = KnownApiErrorCode | (string & {});
+
+/** Codes of kind `"response"`. */
+export type ResponseErrorCode =
+  | "MalformedResponse"
+  | "ResponseTooLarge";
+
+/** Codes of kind `"network"`: `fetch` failed, or (browsers, edge functions) loading the wasm did. */
+export type NetworkErrorCode =
+  | "NetworkError"
+  | "WasmLoadFailed";
+
+/** Codes of kind `"timeout"`: one attempt (`timeoutMs`), or {@link waitForUploadDocumentJob} (`maxWaitMs`). */
+export type TimeoutErrorCode =
+  | "Timeout"
+  | "WaitTimeout";
+
+/** Codes of kind `"aborted"`. */
+export type AbortedErrorCode =
+  | "Aborted";
+
+/**
+ * Codes of kind `"environment"`: `crypto.getRandomValues` failed (`NoRandomness`), the wasm was
+ * loaded without its entry file (`NotInstalled`), or a signing function ran before the browser
+ * entry loaded the wasm (`NotReady`: `await ready()` first).
+ */
+export type EnvironmentErrorCode =
+  | "NoRandomness"
+  | "NotInstalled"
+  | "NotReady";
+
+/** Every code a {@link GpdbError} can carry. */
+export type GpdbErrorCode =
+  | InputErrorCode
+  | CredentialsErrorCode
+  | ApiErrorCode
+  | ResponseErrorCode
+  | NetworkErrorCode
+  | TimeoutErrorCode
+  | AbortedErrorCode
+  | EnvironmentErrorCode;
 
 /** What went wrong. */
 export type GpdbErrorKind =
@@ -230,56 +347,164 @@ export type GpdbErrorKind =
   | "credentials"
   /** Alibaba Cloud answered with an error (or `Status: "fail"`). */
   | "api"
-  /** `fetch` failed: DNS, connection refused or reset, CORS. */
+  /** `fetch` failed: DNS, connection refused or reset, CORS; or the wasm could not be loaded. */
   | "network"
-  /** An attempt took longer than `timeoutMs`. */
+  /** An attempt took longer than `timeoutMs`, or the wait longer than `maxWaitMs`. */
   | "timeout"
   /** The `signal` fired. */
   | "aborted"
   /** The answer was not the API's: not JSON, truncated, too large (over 1 MiB), fields missing. */
   | "response"
-  /**
-   * The runtime lacks what signing needs: `crypto.getRandomValues` failed (`"NoRandomness"`), or
-   * the wasm was loaded without its entry file (`"NotInstalled"`). Nothing was sent; not retryable.
-   */
+  /** The runtime lacks what signing needs. Nothing was sent; not retryable. */
   | "environment";
 
 /**
- * Every rejection and every thrown error of this package. Never carries a secret: the AccessKey
- * secret, the security token and the namespace password are scrubbed even from text the server
- * echoes back.
+ * What every {@link GpdbError} has. Never carries a secret: the AccessKey secret, the security
+ * token and the namespace password are scrubbed even from text the server echoes back.
  */
-export declare class GpdbError extends Error {
+export interface GpdbErrorBase<Kind extends GpdbErrorKind, Code extends string> extends Error {
   readonly name: "GpdbError";
-  readonly kind: GpdbErrorKind;
-  /**
-   * Alibaba's `Code` for API errors (e.g. `"SignatureDoesNotMatch"`, `"Throttling.User"`,
-   * `"OperationFailed"` for `Status: "fail"`); a stable local code otherwise: `"MissingParameter"`,
-   * `"EmptyParameter"`, `"InvalidCharacter"`, `"ParameterTooLong"`, `"MalformedParameter"`,
-   * `"InvalidType"`, `"UnknownOption"`, `"CredentialsProviderFailed"`, `"NetworkError"`,
-   * `"Timeout"`, `"Aborted"`, `"MalformedResponse"`, `"ResponseTooLarge"`, `"NotReady"`,
-   * `"NoRandomness"`, `"NotInstalled"`, `"WaitTimeout"`.
-   */
-  readonly code: string;
+  readonly kind: Kind;
+  /** A stable local code; for kind `"api"`, Alibaba's own. */
+  readonly code: Code;
   /** Whether sending the same request again may succeed. */
   readonly retryable: boolean;
-  /** Requests sent before giving up (0 when the call failed before sending). */
+  /** Requests sent before giving up (0 when the call failed before sending; polls, for `"WaitTimeout"`). */
   readonly attempts: number;
-  /** The option at fault, for `"input"` and `"credentials"` errors, e.g. `"dbInstanceId"`. */
-  readonly field?: string;
-  /** `RequestId`, for API errors: quote it to Alibaba Cloud support. */
-  readonly requestId?: string;
-  /** `HostId`, for API errors. */
-  readonly hostId?: string;
-  /** `Recommend`, for API errors: a link to Alibaba Cloud's diagnosis of this request. */
-  readonly recommend?: string;
-  /** The HTTP status, for `"api"` and `"response"` errors. */
-  readonly httpStatus?: number;
-  /** The job's status at the last poll, for a `"WaitTimeout"`. */
-  readonly lastStatus?: UploadDocumentJobStatus;
   /** The original JS error or abort reason, where there was one. */
   readonly cause?: unknown;
+  /** The option at fault: on kinds `"input"` and `"credentials"` only. */
+  readonly field?: string;
+  /** The HTTP status: on kinds `"api"` and `"response"` only. */
+  readonly httpStatus?: number;
+  /** `RequestId`: on kind `"api"` only. */
+  readonly requestId?: string;
+  /** `HostId`: on kind `"api"` only. */
+  readonly hostId?: string;
+  /** `Recommend`: on kind `"api"` only. */
+  readonly recommend?: string;
+  /** The job's status at the last poll: on code `"WaitTimeout"` only. */
+  readonly lastStatus?: UploadDocumentJobStatus | undefined;
 }
+
+/** An option is missing, of the wrong type or malformed. Nothing was sent. */
+export interface GpdbInputError extends GpdbErrorBase<"input", InputErrorCode> {
+  /** The option at fault, e.g. `"dbInstanceId"`, `"timestamp"`, `"DBInstanceId"` (an unknown option). */
+  readonly field: string;
+  readonly httpStatus?: never;
+  readonly requestId?: never;
+  readonly hostId?: never;
+  readonly recommend?: never;
+  readonly lastStatus?: never;
+}
+
+/** The credentials are missing or malformed, or their provider failed (`cause`). Nothing was sent. */
+export interface GpdbCredentialsError extends GpdbErrorBase<"credentials", CredentialsErrorCode> {
+  /** `"credentials"`, or the credential at fault, e.g. `"credentials.accessKeyId"`. */
+  readonly field: string;
+  readonly httpStatus?: never;
+  readonly requestId?: never;
+  readonly hostId?: never;
+  readonly recommend?: never;
+  readonly lastStatus?: never;
+}
+
+/** Alibaba Cloud answered with an error, or with `Status: "fail"`. */
+export interface GpdbApiError extends GpdbErrorBase<"api", ApiErrorCode> {
+  /** The HTTP status of the answer. */
+  readonly httpStatus: number;
+  /** `RequestId`: quote it to Alibaba Cloud support. */
+  readonly requestId?: string;
+  /** `HostId`. */
+  readonly hostId?: string;
+  /** `Recommend`: a link to Alibaba Cloud's diagnosis of this request. */
+  readonly recommend?: string;
+  readonly field?: never;
+  readonly lastStatus?: never;
+}
+
+/** The answer was not the API's: not JSON, truncated, over 1 MiB, fields missing. */
+export interface GpdbResponseError extends GpdbErrorBase<"response", ResponseErrorCode> {
+  /** The HTTP status of the answer. */
+  readonly httpStatus: number;
+  readonly field?: never;
+  readonly requestId?: never;
+  readonly hostId?: never;
+  readonly recommend?: never;
+  readonly lastStatus?: never;
+}
+
+/** `fetch` failed (`NetworkError`), or the wasm could not be loaded (`WasmLoadFailed`). */
+export interface GpdbNetworkError extends GpdbErrorBase<"network", NetworkErrorCode> {
+  readonly field?: never;
+  readonly httpStatus?: never;
+  readonly requestId?: never;
+  readonly hostId?: never;
+  readonly recommend?: never;
+  readonly lastStatus?: never;
+}
+
+/** An attempt exceeded `timeoutMs` (`Timeout`), or {@link waitForUploadDocumentJob} `maxWaitMs` (`WaitTimeout`). */
+export interface GpdbTimeoutError extends GpdbErrorBase<"timeout", TimeoutErrorCode> {
+  /** The job's status at the last poll, for `"WaitTimeout"` (`undefined` if the API sent none). */
+  readonly lastStatus?: UploadDocumentJobStatus | undefined;
+  readonly field?: never;
+  readonly httpStatus?: never;
+  readonly requestId?: never;
+  readonly hostId?: never;
+  readonly recommend?: never;
+}
+
+/** The `signal` fired; `cause` is its `reason`. */
+export interface GpdbAbortedError extends GpdbErrorBase<"aborted", AbortedErrorCode> {
+  readonly field?: never;
+  readonly httpStatus?: never;
+  readonly requestId?: never;
+  readonly hostId?: never;
+  readonly recommend?: never;
+  readonly lastStatus?: never;
+}
+
+/** The runtime lacks what signing needs. Nothing was sent; not retryable. */
+export interface GpdbEnvironmentError extends GpdbErrorBase<"environment", EnvironmentErrorCode> {
+  readonly field?: never;
+  readonly httpStatus?: never;
+  readonly requestId?: never;
+  readonly hostId?: never;
+  readonly recommend?: never;
+  readonly lastStatus?: never;
+}
+
+/**
+ * Every rejection and every thrown error of this package, discriminated by `kind`: check `kind`
+ * (then `code`) and TypeScript knows which fields exist.
+ */
+export type GpdbError =
+  | GpdbInputError
+  | GpdbCredentialsError
+  | GpdbApiError
+  | GpdbResponseError
+  | GpdbNetworkError
+  | GpdbTimeoutError
+  | GpdbAbortedError
+  | GpdbEnvironmentError;
+
+/**
+ * The class of every {@link GpdbError}, for `error instanceof GpdbError`. The package creates
+ * them; constructing one yourself is not supported.
+ */
+export declare const GpdbError: (abstract new (message: never) => GpdbError) & {
+  readonly prototype: GpdbError;
+};
+
+/**
+ * Whether `value` is a {@link GpdbError}: `instanceof GpdbError` as a function, and a type guard.
+ * Both check a brand (`Symbol.for("gpdb-edge.GpdbError")`), not the prototype, because the class
+ * exists more than once: the package carries one copy for its ES module entries and one for
+ * Node's `require`, and an app may hold two copies of the package (a bundled one, another
+ * version). An error of any copy passes.
+ */
+export declare function isGpdbError(value: unknown): value is GpdbError;
 
 /**
  * Signs and sends CancelUploadDocumentJob. Resolves with the result; rejects with a
@@ -289,10 +514,11 @@ export declare function cancelUploadDocumentJob(options: CancelUploadDocumentJob
 
 /**
  * Builds the signed request without sending it — for proxies, tests and reproducible output.
- * Synchronous; throws a {@link GpdbError}. In browsers, `await ready()` (or any
- * `cancelUploadDocumentJob` call) must have loaded the WebAssembly first.
+ * Synchronous; throws a {@link GpdbError}. In browsers and edge functions, `await ready()` (or any
+ * sending call) must have loaded the WebAssembly first; before that it throws kind
+ * `"environment"`, code `"NotReady"`.
  */
-export declare function signCancelUploadDocumentJob(options: SignCancelUploadDocumentJobOptions): SignedRequest;
+export declare function signCancelUploadDocumentJob(options: SignCancelUploadDocumentJobOptions): SignedCancelUploadDocumentJobRequest;
 
 /**
  * Signs and sends GetUploadDocumentJob: the job's status, progress, times, error, chunk files and
@@ -308,11 +534,12 @@ export declare function getUploadDocumentJob(options: GetUploadDocumentJobOption
 export declare function waitForUploadDocumentJob(options: WaitForUploadDocumentJobOptions): Promise<UploadDocumentJobState>;
 
 /** Builds the signed GetUploadDocumentJob request without sending it, as {@link signCancelUploadDocumentJob}. */
-export declare function signGetUploadDocumentJob(options: SignGetUploadDocumentJobOptions): SignedRequest;
+export declare function signGetUploadDocumentJob(options: SignGetUploadDocumentJobOptions): SignedGetUploadDocumentJobRequest;
 
 /**
- * Resolves when the WebAssembly is loaded. Browsers load it on first use; every other runtime
- * loads it at import, so this resolves at once there.
+ * Resolves when the WebAssembly is loaded. The browser and edge (`edge-light`) entries load it on
+ * first use, and reject with kind `"network"`, code `"WasmLoadFailed"` if it cannot be loaded
+ * (a later call tries again); every other runtime loads it at import, so this resolves at once.
  */
 export declare function ready(): Promise<void>;
 

@@ -32,7 +32,7 @@ export function lazyEntry(source) {
   const whenLoaded = (name) => (options) => {
     if (!loaded) {
       throw new GpdbError(`${name} needs the WebAssembly loaded: \`await ready()\` first`,
-        { kind: 'input', code: 'NotReady', retryable: false, attempts: 0 });
+        { kind: 'environment', code: 'NotReady', retryable: false, attempts: 0 });
     }
     return wasm[name](options);
   };

@@ -18,5 +18,6 @@ module.exports = {
   signApiRequest: wasm.signApiRequest,
   assumeRole: (options) => glue.assumeRole(wasm.assumeRoleOnce, options, wasm.checkAssumeRole),
   GpdbError: glue.GpdbError,
+  isGpdbError: glue.isGpdbError,
   ready: () => Promise.resolve(),
 };

@@ -4,5 +4,5 @@ import node from './node.cjs';
 
 export const {
   cancelUploadDocumentJob, getUploadDocumentJob, waitForUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob,
-  callApi, signApiRequest, assumeRole, GpdbError, ready,
+  callApi, signApiRequest, assumeRole, GpdbError, isGpdbError, ready,
 } = node;

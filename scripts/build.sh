@@ -47,7 +47,12 @@ minify=(node_modules/.bin/esbuild --minify-whitespace --minify-syntax --log-leve
 node scripts/embed-wasm.mjs dist/gpdb_edge_bg.wasm dist/gpdb_edge_bg_wasm.cjs
 cp src/runtime/glue.mjs dist/glue.mjs
 node_modules/.bin/esbuild src/runtime/glue.mjs --format=cjs --log-level=warning --outfile=dist/glue.cjs
-cp dist/index.d.ts dist/index.d.cts
+# One copy of the declarations, in index.d.cts (CommonJS, for `require`); index.d.ts (an ES module
+# in this "type": "module" package) re-exports it: TypeScript lets ESM re-export CommonJS
+# declarations, not the reverse. Two full copies packed 7 KB more. Deno reads `./index.cjs`
+# literally (no .d.cts for it), so the `deno` branch of exports names index.d.cts itself.
+mv dist/index.d.ts dist/index.d.cts
+printf '%s\n' '// The declarations are in index.d.cts, one copy for both module formats.' 'export * from "./index.cjs";' > dist/index.d.ts
 (cd dist && npm pack --silent --pack-destination ../target >/dev/null)
 
 tarball=$(ls target/gpdb-edge-*.tgz)

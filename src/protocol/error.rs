@@ -335,3 +335,130 @@ impl fmt::Display for ResponseError {
 pub fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
+
+#[cfg(test)]
+mod error_codes {
+    //! The Rust errors against src/error-codes.json, the one list of the codes each kind can
+    //! carry (also checked against the glue, the entries, index.d.ts and the README by
+    //! tests/types/error-codes.test.mjs).
+    use super::*;
+    use crate::protocol::json::{parse_object, Value};
+    use std::collections::BTreeSet;
+
+    const LIST: &str = include_str!("../error-codes.json");
+
+    /// (kind, code, raised by Rust) for every code in the list.
+    fn listed() -> Vec<(String, String, bool)> {
+        let members = |value: &Value| match value {
+            Value::Object(members) => members.clone(),
+            _ => panic!("src/error-codes.json: expected an object"),
+        };
+        let root = parse_object(LIST).expect("src/error-codes.json is not a JSON object");
+        let kinds = root.iter().find(|(key, _)| key == "kinds").map(|(_, kinds)| members(kinds)).expect("no \"kinds\"");
+        let mut codes = Vec::new();
+        for (kind, entry) in kinds {
+            let (_, listed) = members(&entry).into_iter().find(|(key, _)| key == "codes").expect("a kind without \"codes\"");
+            for (code, from) in members(&listed) {
+                let Value::String(from) = from else { panic!("src/error-codes.json: {kind}.{code}: expected a string") };
+                codes.push((kind.clone(), code, from.split(' ').any(|place| place == "rust")));
+            }
+        }
+        codes
+    }
+
+    /// Every variant's leaf, numbered: the exhaustive match makes a new variant a compile error
+    /// here; give it a number, raise LEAVES and add an example to `one_of_each`.
+    const LEAVES: usize = 16;
+    fn leaf(error: &Error) -> usize {
+        let problem = |problem: &InputProblem| match problem {
+            InputProblem::Missing => 0,
+            InputProblem::Blank => 1,
+            InputProblem::ControlCharacter { .. } => 2,
+            InputProblem::LoneSurrogate => 3,
+            InputProblem::TooLong { .. } => 4,
+            InputProblem::Malformed { .. } => 5,
+            InputProblem::WrongType { .. } => 6,
+            InputProblem::UnknownOption { .. } => 7,
+            InputProblem::ProviderFailed => 8,
+            InputProblem::NoCredentials => 9,
+            InputProblem::EnvironmentDenied { .. } => 10,
+        };
+        match error {
+            Error::Input(e) | Error::Credentials(e) => problem(&e.problem),
+            Error::Api(_) => 11,
+            Error::Response(e) => match e.problem {
+                ResponseProblem::Empty | ResponseProblem::NotJson | ResponseProblem::MissingField(_) | ResponseProblem::UnknownStatus => 12,
+                ResponseProblem::TooLarge { .. } => 13,
+            },
+            Error::Network { .. } | Error::Timeout { .. } | Error::Aborted => 14,
+            Error::Environment(EnvironmentProblem::NoRandomness | EnvironmentProblem::NotInstalled) => 15,
+        }
+    }
+
+    /// One error of each variant, each under the kinds the runtime raises it as.
+    fn one_of_each() -> Vec<Error> {
+        let input_problems = || {
+            vec![
+                InputProblem::Missing,
+                InputProblem::Blank,
+                InputProblem::ControlCharacter { index: 0 },
+                InputProblem::LoneSurrogate,
+                InputProblem::TooLong { len: 2, max: 1 },
+                InputProblem::Malformed { expected: "x" },
+                InputProblem::WrongType { expected: "a string", found: "number" },
+                InputProblem::UnknownOption { did_you_mean: None },
+            ]
+        };
+        let credentials_only =
+            [InputProblem::ProviderFailed, InputProblem::NoCredentials, InputProblem::EnvironmentDenied { variable: "X" }];
+        let response = |problem| Error::Response(ResponseError { http_status: 200, problem, excerpt: String::new() });
+        let mut errors: Vec<Error> = input_problems().into_iter().map(|p| Error::input("field", p)).collect();
+        errors.extend(input_problems().into_iter().chain(credentials_only).map(|p| Error::credentials("credentials", p)));
+        errors.extend([
+            Error::Api(Box::new(ApiError {
+                code: crate::protocol::response::OPERATION_FAILED.into(),
+                message: String::new(),
+                request_id: None,
+                host_id: None,
+                recommend: None,
+                http_status: 200,
+            })),
+            response(ResponseProblem::Empty),
+            response(ResponseProblem::NotJson),
+            response(ResponseProblem::MissingField("RequestId")),
+            response(ResponseProblem::UnknownStatus),
+            response(ResponseProblem::TooLarge { limit: 1 }),
+            Error::Network { message: String::new() },
+            Error::Timeout { after_ms: 1 },
+            Error::Aborted,
+            Error::Environment(EnvironmentProblem::NoRandomness),
+            Error::Environment(EnvironmentProblem::NotInstalled),
+        ]);
+        errors
+    }
+
+    #[test]
+    fn every_variant_has_an_example() {
+        let covered: BTreeSet<usize> = one_of_each().iter().map(leaf).collect();
+        let missing: Vec<usize> = (0..LEAVES).filter(|leaf| !covered.contains(leaf)).collect();
+        assert!(missing.is_empty(), "one_of_each() has no example of leaf {missing:?} of fn leaf: add one");
+    }
+
+    #[test]
+    fn rust_codes_are_the_listed_ones() {
+        let listed = listed();
+        let raised: BTreeSet<(String, String)> = one_of_each().iter().map(|e| (e.kind().to_owned(), e.code().to_owned())).collect();
+        let mut problems = Vec::new();
+        for (kind, code) in &raised {
+            if !listed.iter().any(|(k, c, rust)| k == kind && c == code && *rust) {
+                problems.push(format!("Rust raises kind {kind:?} code {code:?}: add \"{code}\": \"rust\" under kinds.{kind}.codes in src/error-codes.json (or add \"rust\" to its places)"));
+            }
+        }
+        for (kind, code, rust) in &listed {
+            if *rust && !raised.contains(&(kind.clone(), code.clone())) {
+                problems.push(format!("src/error-codes.json lists kinds.{kind}.codes.{code} as raised by Rust, but no Rust error has that kind and code (src/protocol/error.rs)"));
+            }
+        }
+        assert!(problems.is_empty(), "error codes out of step:\n{}", problems.join("\n"));
+    }
+}

@@ -15,10 +15,16 @@ export class GpdbError extends Error {
   }
 
   static [Symbol.hasInstance](value) {
-    return value != null && value[BRAND] === true;
+    return isGpdbError(value);
   }
 }
 Object.defineProperty(GpdbError.prototype, 'name', { value: 'GpdbError', configurable: true, writable: true });
+
+// `instanceof GpdbError` as a function, for code that holds no class of this package's (a
+// type-only import, another copy of the package, an array filter).
+export function isGpdbError(value) {
+  return value != null && value[BRAND] === true;
+}
 
 export function newGpdbError(message, fields, cause) {
   return new GpdbError(message, fields, cause);

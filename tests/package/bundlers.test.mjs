@@ -46,18 +46,28 @@ const WEBPACK_INDEX_HTML = `<!doctype html>
 <body><script src="./main.js"></script></body></html>
 `;
 
+// Vite 7 and 8 by their own paths: both are named `vite` in node_modules/.bin (8 through the npm
+// alias vite-8), so that link is whichever npm made last.
+const vite = (pkg) => [process.execPath, [join(ROOT, 'node_modules', pkg, 'bin/vite.js'), 'build', '--logLevel', 'warn']];
+
 const BUNDLERS = [
   {
-    name: 'Vite',
+    name: 'Vite 7',
     project: 'bundler-vite',
     files: { 'index.html': VITE_INDEX_HTML, 'src/main.mjs': PAGE_ENTRY },
-    command: ['vite', ['build', '--logLevel', 'warn']],
+    command: vite('vite'),
+  },
+  {
+    name: 'Vite 8 (Rolldown)',
+    project: 'bundler-vite-8',
+    files: { 'index.html': VITE_INDEX_HTML, 'src/main.mjs': PAGE_ENTRY },
+    command: vite('vite-8'),
   },
   {
     name: 'webpack 5',
     project: 'bundler-webpack',
     files: { 'webpack.config.mjs': WEBPACK_CONFIG, 'src/main.mjs': PAGE_ENTRY },
-    command: ['webpack', ['--config', 'webpack.config.mjs', '--no-color']],
+    command: [join(BIN, 'webpack'), ['--config', 'webpack.config.mjs', '--no-color']],
     afterBuild: (dist) => writeFileSync(join(dist, 'index.html'), WEBPACK_INDEX_HTML),
   },
 ];
@@ -87,12 +97,12 @@ for (const bundler of BUNDLERS) {
       dist = join(dir, 'dist');
       const [bin, args] = bundler.command;
       // Asynchronous, as in wranglerBundle: a process that serves must never block its event loop.
-      const { stdout, stderr } = await promisify(execFile)(join(BIN, bin), args, {
+      const { stdout, stderr } = await promisify(execFile)(bin, args, {
         cwd: dir,
         timeout: 60_000,
         env: { ...process.env, NODE_ENV: 'production', NO_COLOR: '1' },
       }).catch((error) => {
-        throw new Error(`${bin} failed:\n${error.stdout}\n${error.stderr}`, { cause: error });
+        throw new Error(`${bundler.name} failed:\n${error.stdout}\n${error.stderr}`, { cause: error });
       });
       output = `${stdout}\n${stderr}`;
       bundler.afterBuild?.(dist);

@@ -207,8 +207,8 @@ export function assertFreshNonces(mock) {
 }
 
 /** The report of scenario.mjs, checked against what the endpoint recorded. */
-export const EXPORTS = ['GpdbError', 'assumeRole', 'callApi', 'cancelUploadDocumentJob', 'getUploadDocumentJob', 'ready', 'signApiRequest',
-  'signCancelUploadDocumentJob', 'signGetUploadDocumentJob', 'waitForUploadDocumentJob'];
+export const EXPORTS = ['GpdbError', 'assumeRole', 'callApi', 'cancelUploadDocumentJob', 'getUploadDocumentJob', 'isGpdbError', 'ready',
+  'signApiRequest', 'signCancelUploadDocumentJob', 'signGetUploadDocumentJob', 'waitForUploadDocumentJob'];
 
 export function assertScenario(report, mock, { expectedExports = EXPORTS } = {}) {
   assert.deepEqual(report.exports, expectedExports);
@@ -244,6 +244,7 @@ export function assertScenario(report, mock, { expectedExports = EXPORTS } = {})
   const e = report.secondError;
   assert.ok(e, 'the second cancel must fail');
   assert.equal(e.isGpdbError, true);
+  assert.equal(e.isGpdbErrorFunction, true);
   assert.equal(e.isError, true);
   assert.equal(e.name, 'GpdbError');
   assert.equal(e.kind, 'api');
@@ -273,6 +274,7 @@ export function assertScenario(report, mock, { expectedExports = EXPORTS } = {})
 
   // A PascalCase option is refused before anything is sent.
   assert.equal(report.inputError.isGpdbError, true);
+  assert.equal(report.inputError.isGpdbErrorFunction, true);
   assert.equal(report.inputError.kind, 'input');
   assert.equal(report.inputError.code, 'UnknownOption');
   assert.match(report.inputError.message, /did you mean dbInstanceId/);

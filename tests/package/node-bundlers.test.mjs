@@ -30,7 +30,8 @@ const VITE_CONFIG = `
 const BUNDLERS = [
   { name: 'esbuild --bundle --platform=node (CommonJS)', bin: 'esbuild', args: ['server.mjs', '--bundle', '--platform=node', '--log-level=warning', '--outfile=dist/esbuild-cjs/server.cjs'], out: 'dist/esbuild-cjs' },
   { name: 'esbuild --bundle --platform=node --format=esm', bin: 'esbuild', args: ['server.mjs', '--bundle', '--platform=node', '--format=esm', '--log-level=warning', '--outfile=dist/esbuild-esm/server.mjs'], out: 'dist/esbuild-esm' },
-  { name: 'Vite SSR build (Rollup)', bin: 'vite', args: ['build'], out: 'dist/vite' },
+  // Vite 7 by its path: node_modules/.bin/vite may be Vite 8 (the npm alias vite-8, tests/package/bundlers.test.mjs).
+  { name: 'Vite SSR build (Rollup)', bin: process.execPath, args: [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], out: 'dist/vite' },
 ];
 
 let dir;
@@ -55,8 +56,8 @@ for (const bundler of BUNDLERS) {
 
     before(async () => {
       // Asynchronously: the endpoint lives in this process and must keep answering.
-      await promisify(execFile)(join(BIN, bundler.bin), bundler.args, { cwd: dir, timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } })
-        .catch((error) => { throw new Error(`${bundler.bin} failed:\n${error.stdout}\n${error.stderr}`, { cause: error }); });
+      await promisify(execFile)(bundler.bin.startsWith('/') ? bundler.bin : join(BIN, bundler.bin), bundler.args, { cwd: dir, timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } })
+        .catch((error) => { throw new Error(`${bundler.name} failed:\n${error.stdout}\n${error.stderr}`, { cause: error }); });
       const out = join(dir, bundler.out);
       const files = readdirSync(out);
       assert.equal(files.length, 1, `one file, the bundle, and no .wasm beside it (got ${files.join(', ')})`);

@@ -30,10 +30,22 @@ before(async () => {
       import * as esm from 'gpdb-edge';
       import { createRequire } from 'node:module';
       const cjs = createRequire(import.meta.url)('gpdb-edge');
+      // The other copy of the error class (glue.mjs, not node.cjs's glue.cjs), through the browser
+      // entry, whose signing throws NotReady until its wasm is loaded.
+      const browser = await import('./node_modules/gpdb-edge/browser.mjs');
+      let notReady;
+      try { browser.signCancelUploadDocumentJob({}); } catch (error) { notReady = error; }
       console.log(JSON.stringify({
         sameFunction: esm.cancelUploadDocumentJob === cjs.cancelUploadDocumentJob,
         sameErrorClass: esm.GpdbError === cjs.GpdbError,
         resolved: import.meta.resolve('gpdb-edge'),
+        otherCopy: {
+          distinctClass: browser.GpdbError !== cjs.GpdbError,
+          instanceOf: notReady instanceof cjs.GpdbError,
+          isGpdbError: cjs.isGpdbError(notReady),
+          kind: notReady?.kind, code: notReady?.code,
+        },
+        notErrors: [null, undefined, 'GpdbError', {}, new Error('x'), { kind: 'input', code: 'UnknownOption', name: 'GpdbError' }].map(cjs.isGpdbError),
       }));
     `,
   });
@@ -61,4 +73,10 @@ test('import and require share one module instance (no dual-package hazard)', as
   assert.equal(report.sameFunction, true);
   assert.equal(report.sameErrorClass, true);
   assert.match(report.resolved, /node_modules\/gpdb-edge\/node\.mjs$/);
+});
+
+test('instanceof GpdbError and isGpdbError recognise an error of the other copy of the class (glue.mjs), and nothing else', async () => {
+  const report = await run('both.mjs');
+  assert.deepEqual(report.otherCopy, { distinctClass: true, instanceOf: true, isGpdbError: true, kind: 'environment', code: 'NotReady' });
+  assert.deepEqual(report.notErrors, [false, false, false, false, false, false]);
 });

@@ -20,9 +20,10 @@ export function scenarioOptions({ endpoint, jobId = '231460f8-75dc-405e-a669-0c5
   };
 }
 
-function describeError(error, GpdbError) {
+function describeError(error, { GpdbError, isGpdbError }) {
   return {
     isGpdbError: error instanceof GpdbError,
+    isGpdbErrorFunction: isGpdbError(error),
     isError: error instanceof Error,
     name: error?.name,
     message: error?.message,
@@ -38,7 +39,7 @@ function describeError(error, GpdbError) {
 }
 
 export async function runScenario(lib, options) {
-  const { callApi, cancelUploadDocumentJob, getUploadDocumentJob, signCancelUploadDocumentJob, GpdbError, ready } = lib;
+  const { callApi, cancelUploadDocumentJob, getUploadDocumentJob, signCancelUploadDocumentJob, ready } = lib;
   const report = { exports: Object.keys(lib).sort() };
   await ready?.();
   const fixed = { ...options, timestamp: '2016-02-23T12:46:24Z', nonce: 'fixed-nonce' };
@@ -49,7 +50,7 @@ export async function runScenario(lib, options) {
     // The one V2 cancel of each runtime.
     report.second = await cancelUploadDocumentJob({ ...options, signatureVersion: 'v2' });
   } catch (error) {
-    report.secondError = describeError(error, GpdbError);
+    report.secondError = describeError(error, lib);
   }
   // The job's state after the cancel: the endpoint shows it Cancelling.
   report.state = await getUploadDocumentJob(options);
@@ -65,7 +66,7 @@ export async function runScenario(lib, options) {
   try {
     await cancelUploadDocumentJob({ ...options, DBInstanceId: 'gp-x' });
   } catch (error) {
-    report.inputError = describeError(error, GpdbError);
+    report.inputError = describeError(error, lib);
   }
   return report;
 }
