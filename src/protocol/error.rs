@@ -296,6 +296,16 @@ pub enum ResponseProblem {
     MissingField(&'static str),
     /// `Status` is neither `success` nor `fail`.
     UnknownStatus,
+    /// The JSON names a key twice (`{"Status":"success",…,"Status":"fail"}`), or a field in both
+    /// of its spellings (`Status` and `status`): readers disagree on what it says.
+    Ambiguous,
+    /// The endpoint answered with a redirect, which is never followed: a proxy in front of the
+    /// API must pass its answers through.
+    Redirect {
+        /// The host (and port) of `Location`, when there is one and it can be read; never its
+        /// path or query.
+        location_host: Option<String>,
+    },
     /// The body is larger than the read limit.
     TooLarge {
         /// The limit in bytes.
@@ -308,6 +318,8 @@ impl ResponseProblem {
     pub fn code(&self) -> &'static str {
         match self {
             ResponseProblem::TooLarge { .. } => "ResponseTooLarge",
+            ResponseProblem::Ambiguous => "AmbiguousResponse",
+            ResponseProblem::Redirect { .. } => "RedirectRefused",
             _ => "MalformedResponse",
         }
     }
@@ -322,6 +334,16 @@ impl fmt::Display for ResponseError {
             ResponseProblem::MissingField(name) => write!(f, " answer has no {name}")?,
             ResponseProblem::UnknownStatus => f.write_str(" answer has an unknown Status")?,
             ResponseProblem::TooLarge { limit } => write!(f, " answer is larger than {limit} bytes")?,
+            ResponseProblem::Ambiguous => {
+                f.write_str(" answer is ambiguous: it names a field twice, and readers disagree on which one counts")?
+            }
+            ResponseProblem::Redirect { location_host } => {
+                match location_host {
+                    Some(host) => write!(f, " redirect to {host} refused")?,
+                    None => f.write_str(" redirect refused")?,
+                }
+                f.write_str(": gpdb-edge never follows redirects, so nothing was sent there (a proxy in front of the API must pass its answers through)")?
+            }
         }
         if self.excerpt.is_empty() {
             return Ok(());
