@@ -73,3 +73,51 @@ fn malformed_endpoints_are_rejected_with_a_clear_error() {
         assert!(err.to_string().starts_with("endpoint "), "{input:?}: {err}");
     }
 }
+
+#[test]
+fn plain_http_goes_only_to_loopback_hosts_unless_allowed() {
+    use gpdb_edge::protocol::Destination;
+    let loopback = ["http://localhost", "http://localhost:8787/x", "http://127.0.0.1:1", "http://127.255.0.9", "http://[::1]:9000",
+        "http://[0:0:0:0:0:0:0:1]", "http://[::0001]", "https://gpdb.example.com", "https://10.0.0.1"];
+    for url in loopback {
+        let destination = Destination::direct(Endpoint::parse(url).unwrap());
+        assert_eq!(destination.check_cleartext(false), Ok(()), "{url}");
+    }
+    // 0127 and 127.1 are loopback to a URL parser, but not written plainly: refused, which is safe.
+    let elsewhere = ["http://gpdb.aliyuncs.com", "http://10.0.0.1:80", "http://128.0.0.1", "http://0127.0.0.1", "http://127.1",
+        "http://127.0.0.1.example.com", "http://localhost.example.com", "http://[::2]", "http://[::ffff:127.0.0.1]", "http://[1::1]"];
+    for url in elsewhere {
+        let destination = Destination::direct(Endpoint::parse(url).unwrap());
+        let err = destination.check_cleartext(false).unwrap_err();
+        assert_eq!((err.kind(), err.code()), ("input", "InsecureEndpoint"), "{url}");
+        assert!(err.to_string().starts_with("endpoint is http:// to a host that is not loopback"), "{err}");
+        assert_eq!(destination.check_cleartext(true), Ok(()), "{url}: the caller opted in");
+    }
+    let proxied = Destination { endpoint: Endpoint::parse("https://gpdb.aliyuncs.com").unwrap(), proxy: Some(Endpoint::parse("http://proxy.example.com").unwrap()) };
+    assert!(proxied.check_cleartext(false).unwrap_err().to_string().starts_with("proxyUrl is http://"));
+}
+
+#[test]
+fn destinations_are_named_by_host_and_port_only() {
+    assert_eq!(Endpoint::parse("https://gpdb.aliyuncs.com/a/b").unwrap().host_port(), "gpdb.aliyuncs.com:443");
+    assert_eq!(Endpoint::parse("http://127.0.0.1:9").unwrap().host_port(), "127.0.0.1:9");
+    assert_eq!(Endpoint::parse("http://[::1]").unwrap().host_port(), "[::1]:80");
+}
+
+#[test]
+fn a_redirect_is_named_by_the_host_it_points_at() {
+    use gpdb_edge::protocol::endpoint::redirect_host;
+    let request = "http://127.0.0.1:8080/?DBInstanceId=gp-1&Signature=abc";
+    let cases = [
+        ("http://127.0.0.1:5555/steal?DBInstanceId=gp-1&Signature=abc", Some("127.0.0.1:5555")),
+        ("https://Evil.example.com/x", Some("evil.example.com")),
+        ("https://user:pw@evil.example.com:8443/x", Some("evil.example.com:8443")),
+        ("//evil.example.com/x", Some("evil.example.com")),
+        ("/elsewhere?x=1", Some("127.0.0.1:8080")),
+        ("elsewhere", Some("127.0.0.1:8080")),
+        ("https://bad host/", None),
+    ];
+    for (location, host) in cases {
+        assert_eq!(redirect_host(location, request).as_deref(), host, "{location}");
+    }
+}

@@ -178,6 +178,8 @@ pub enum InputProblem {
     ProviderFailed,
     /// No credentials were given, and the environment has none.
     NoCredentials,
+    /// An `http://` URL to a host that is not loopback, without `allowInsecureHttp: true`.
+    CleartextHttp,
     /// The runtime refused to let the environment be read (Deno without `--allow-env`).
     EnvironmentDenied {
         /// The variable that could not be read.
@@ -199,6 +201,7 @@ impl InputProblem {
             InputProblem::ProviderFailed => "CredentialsProviderFailed",
             InputProblem::NoCredentials => "MissingParameter",
             InputProblem::EnvironmentDenied { .. } => "EnvironmentDenied",
+            InputProblem::CleartextHttp => "InsecureEndpoint",
         }
     }
 }
@@ -220,6 +223,10 @@ impl fmt::Display for InputError {
             InputProblem::NoCredentials => write!(
                 f,
                 "{field} is required: pass credentials, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET in the environment (Node.js, Bun, Deno)"
+            ),
+            InputProblem::CleartextHttp => write!(
+                f,
+                "{field} is http:// to a host that is not loopback (localhost, 127.0.0.0/8, [::1]): the STS token, the namespace password and the signature would cross the network in cleartext; use https://, or pass allowInsecureHttp: true to send in cleartext anyway"
             ),
             InputProblem::EnvironmentDenied { variable } => write!(
                 f,

@@ -22,6 +22,7 @@
 //!
 //! `Debug` of the signing stages and of a signed request masks the secret parameters' values too.
 
+use super::request::SignedRequest;
 use crate::substring::split_once;
 
 /// What secrets are replaced with.
@@ -179,22 +180,73 @@ fn char_form_len(text: &[u8], ch: char, form: usize) -> Option<usize> {
                 _ => (10, 0),
             };
             let digits = rest.get(digits_at..)?;
-            let count = digits.iter().take_while(|b| char::from(**b).is_digit(radix)).count();
+            let count = digits.iter().take_while(|&&b| digit_value(b, radix).is_some()).count();
             if count == 0 || count > 8 || digits.get(count) != Some(&b';') {
                 return None;
             }
-            let value = digits[..count].iter().fold(0u32, |n, b| n * radix + char::from(*b).to_digit(radix).unwrap_or(0));
+            let value = digits[..count].iter().fold(0u32, |n, &b| n * radix + digit_value(b, radix).unwrap_or(0));
             (value == u32::from(ch)).then_some(2 + digits_at + count + 1)
         }
     }
 }
 
 fn hex_value(digits: &[u8]) -> Option<u32> {
-    digits.iter().try_fold(0, |n, b| Some(n * 16 + char::from(*b).to_digit(16)?))
+    digits.iter().try_fold(0, |n, &b| Some(n * 16 + digit_value(b, 16)?))
+}
+
+// A decimal or hex digit's value.
+fn digit_value(byte: u8, radix: u32) -> Option<u32> {
+    let value = match byte {
+        b'0'..=b'9' => byte - b'0',
+        b'a'..=b'f' => byte - b'a' + 10,
+        b'A'..=b'F' => byte - b'A' + 10,
+        _ => return None,
+    };
+    (u32::from(value) < radix).then_some(u32::from(value))
 }
 
 fn starts_with_ignore_case(text: &[u8], prefix: &[u8]) -> bool {
     text.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+}
+
+/// What of a signed request is a secret besides the credentials and the password: V3's
+/// `Authorization` value and its signature alone, V2's `Signature` parameter (decoded). A
+/// signature is good for one request only, but it is not for anyone else to see.
+pub fn signature_secrets(request: &SignedRequest) -> Vec<String> {
+    let mut found = Vec::new();
+    for (name, value) in &request.headers {
+        if *name == "authorization" {
+            found.push(value.clone());
+            found.extend(split_once(value, "Signature=").map(|(_, signature)| signature.to_owned()));
+        }
+    }
+    let query = split_once(&request.url, "?").map_or("", |(_, query)| query);
+    for pair in query.split('&') {
+        if let Some(("Signature", encoded)) = split_once(pair, "=") {
+            found.push(percent_decode(encoded));
+        }
+    }
+    found
+}
+
+// `%XX` escapes decoded; what is not valid UTF-8 afterwards becomes U+FFFD.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match (byte, bytes.get(at + 1..at + 3).and_then(hex_value)) {
+            (b'%', Some(value)) => {
+                out.push(value as u8);
+                at += 3;
+            }
+            _ => {
+                out.push(byte);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The parameters whose values are secrets (the form body's); `Debug` output masks them.
@@ -228,6 +280,19 @@ mod tests {
         assert_eq!(redact("a%25b and a%2525b and a%b and a%2", &["a%b"]), "*** and *** and *** and a%2");
         assert_eq!(redact("x+y x%2By x y", &["x y"]), "*** *** ***");
         assert_eq!(redact("x+y", &["x+y"]), "***");
+    }
+
+    #[test]
+    fn signatures_are_secrets_too() {
+        let v3 = super::SignedRequest {
+            method: "POST",
+            url: "https://h/?A=1".into(),
+            headers: vec![("authorization", "ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host,Signature=abc123".into())],
+            body: String::new(),
+        };
+        assert_eq!(super::signature_secrets(&v3), ["ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host,Signature=abc123", "abc123"]);
+        let v2 = super::SignedRequest { method: "POST", url: "https://h/?A=1&Signature=%2Fx%2By%3D".into(), headers: vec![], body: String::new() };
+        assert_eq!(super::signature_secrets(&v2), ["/x+y="]);
     }
 
     #[test]

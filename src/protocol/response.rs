@@ -10,7 +10,7 @@
 
 use super::error::{ApiError, Error, ResponseError, ResponseProblem};
 use super::json::{parse_object, Refusal, Value};
-use super::redact::{pieces, redact, Piece, MASK};
+use super::redact::{pieces, redact, Piece};
 
 /// How many characters of an unexpected body an error quotes.
 pub const EXCERPT_CHARS: usize = 160;
@@ -255,7 +255,8 @@ pub fn excerpt(body: &[u8], secrets: &[&str]) -> String {
         }
         let (ch, mask) = match piece {
             Piece::Char(ch) => (ch, ""),
-            Piece::Masked => ('*', &MASK[1..]),
+            // MASK, counted a character at a time.
+            Piece::Masked => ('*', "**"),
         };
         let ch = if ch.is_control() || ch.is_whitespace() { ' ' } else { ch };
         if ch == ' ' && (out.is_empty() || out.ends_with(' ')) {

@@ -9,6 +9,7 @@ use super::fetch::{caller_aborted, fetch_once};
 use super::js_imports::glue;
 use super::options::SendCall;
 use super::rejection::Rejection;
+use crate::protocol::redact::signature_secrets;
 use crate::protocol::retry::{backoff_delay_ms, is_clock_skew, server_delay_ms};
 use crate::protocol::{parse_job_state, parse_response, Action, CancelResult, Error, UploadDocumentJobState};
 use crate::substring::find;
@@ -55,9 +56,10 @@ async fn attempt_until_done(call: &SendCall, action: Action, ambiguous: &mut boo
         let request = sign_now(action, &call.operation, &credentials, &call.destination, call.version, None, None)
             .map_err(|e| Rejection::from(e).after(attempts))?;
         // What a server or proxy may echo back and must not reach an error message.
+        let signatures = signature_secrets(&request);
         let mut secrets = vec![call.operation.namespace_password.as_str(), credentials.access_key_secret.as_str()];
         secrets.extend(credentials.security_token.as_deref());
-        secrets.extend(request.headers.iter().filter(|(name, _)| *name == "authorization").map(|(_, value)| value.as_str()));
+        secrets.extend(signatures.iter().map(String::as_str));
         attempts += 1;
         let (rejection, raw) = match fetch_once(&glue, &request, &call.signal, call.timeout_ms, &secrets).await {
             Ok(raw) => match parse(action, raw.status, &raw.body, &secrets) {

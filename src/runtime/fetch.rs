@@ -11,6 +11,7 @@ use super::rejection::Rejection;
 use super::to_js::header_lines;
 use crate::protocol::error::{ResponseError, ResponseProblem};
 use crate::protocol::redact::redact;
+use crate::protocol::endpoint::{redirect_host, url_host_port};
 use crate::protocol::{Error, InputProblem, SignedRequest};
 use crate::substring::find;
 
@@ -51,7 +52,7 @@ pub(crate) async fn fetch_once(
     let attempt = Attempt(glue.attempt_signal(caller_signal, timeout_ms).map_err(|cause| {
         Rejection::with_cause(Error::input("signal", InputProblem::Malformed { expected: "an AbortSignal" }), cause)
     })?);
-    let fault = |cause: JsValue| classify(&cause, caller_signal, &attempt.0, timeout_ms, secrets);
+    let fault = |cause: JsValue| classify(&cause, request, caller_signal, &attempt.0, timeout_ms, secrets);
 
     let init = glue.fetch_init(request.method, &header_lines(request), &request.body, &attempt.0.signal());
 
@@ -66,6 +67,14 @@ pub(crate) async fn fetch_once(
         let problem = ResponseProblem::TooLarge { limit: BODY_LIMIT as usize };
         return Err(Error::Response(ResponseError { http_status: status, problem, excerpt: String::new() }).into());
     }
+    // The init asks for `redirect: "manual"`: a 3xx comes back as it is (Node, workerd, Deno,
+    // Bun), or in browsers as an opaque redirect, the only answer to a CORS fetch with status 0.
+    if status == 0 || (300..400).contains(&status) {
+        let location = response.headers().get("location").ok().flatten();
+        let location_host = location.and_then(|location| redirect_host(&location, &request.url));
+        let problem = ResponseProblem::Redirect { location_host };
+        return Err(Error::Response(ResponseError { http_status: status, problem, excerpt: String::new() }).into());
+    }
     Ok(RawResponse { status, body: Uint8Array::new(&body).to_vec(), response })
 }
 
@@ -76,14 +85,50 @@ pub(crate) fn caller_aborted(signal: &JsValue) -> Option<Rejection> {
 }
 
 /// Why `fetch` or the body read failed: the caller aborted, the attempt timed out, or the network.
-fn classify(cause: &JsValue, caller_signal: &JsValue, attempt: &AttemptSignal, timeout_ms: u32, secrets: &[&str]) -> Rejection {
+fn classify(
+    cause: &JsValue,
+    request: &SignedRequest,
+    caller_signal: &JsValue,
+    attempt: &AttemptSignal,
+    timeout_ms: u32,
+    secrets: &[&str],
+) -> Rejection {
     if let Some(aborted) = caller_aborted(caller_signal) {
         return aborted;
     }
     if attempt.timed_out() {
         return Rejection::with_cause(Error::Timeout { after_ms: timeout_ms }, cause.clone());
     }
-    Rejection::with_cause(Error::Network { message: redact(&describe(cause), secrets) }, cause.clone())
+    let destination = url_host_port(&request.url);
+    // Deno's message quotes the whole URL, query (and V2's Signature) included: only host:port is shown.
+    let mut message = format!("cannot reach {destination}: {}", without(&describe(cause), &request.url, &destination));
+    if in_a_browser() {
+        message.push_str(
+            " (in a browser a CORS refusal and an unreachable host look the same to the page: check that the host is up, and that it answers this origin's preflight and POST with Access-Control-Allow-Origin)",
+        );
+    }
+    Rejection::with_cause(Error::Network { message: redact(&message, secrets) }, cause.clone())
+}
+
+// `text` with every `url` written as `instead`.
+fn without(text: &str, url: &str, instead: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    // `get`, not indexing: a str index's panic path pulls Unicode tables into the wasm.
+    while let Some((before, after)) = find(rest, url).and_then(|at| Some((rest.get(..at)?, rest.get(at + url.len()..)?))) {
+        out.push_str(before);
+        out.push_str(instead);
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A page or a browser worker, where fetch reports a CORS refusal as a plain network error.
+fn in_a_browser() -> bool {
+    let global = js_sys::global();
+    let has = |name: &str| Reflect::has(&global, &name.into()).unwrap_or(false);
+    (has("document") || has("importScripts")) && !has("Deno")
 }
 
 // "fetch failed (ECONNREFUSED)": the error's message and, as Node's fetch puts it, its cause's code.

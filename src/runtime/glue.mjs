@@ -46,9 +46,11 @@ export function signedRequest(method, url, headerLines, body) {
 }
 
 // One attempt's fetch init, in one crossing. fetch gets a `Headers`, not a plain object: fetch
-// wrappers and mocks call `init.headers.get`.
+// wrappers and mocks call `init.headers.get`. `redirect: "manual"`: a followed 307 would resend
+// the token headers and the form body (the namespace password) to another origin; the wasm turns
+// the 3xx into an error instead.
 export function fetchInit(method, headerLines, body, signal) {
-  return { method, headers: new Headers(headerObject(headerLines)), body, signal };
+  return { method, headers: new Headers(headerObject(headerLines)), body, signal, redirect: 'manual' };
 }
 
 // One attempt's AbortSignal: fires when the caller's signal does, or after `timeoutMs`.

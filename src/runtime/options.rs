@@ -21,8 +21,8 @@ const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 
 // The options of each call, joined by "," for the glue's key check.
-const SEND_KEYS: &str = "regionId,dbInstanceId,namespace,collection,namespacePassword,jobId,endpoint,proxyUrl,signatureVersion,credentials,signal,timeoutMs,maxRetries";
-const SIGN_KEYS: &str = "regionId,dbInstanceId,namespace,collection,namespacePassword,jobId,endpoint,proxyUrl,signatureVersion,credentials,signal,timeoutMs,maxRetries,timestamp,nonce";
+const SEND_KEYS: &str = "regionId,dbInstanceId,namespace,collection,namespacePassword,jobId,endpoint,proxyUrl,allowInsecureHttp,signatureVersion,credentials,signal,timeoutMs,maxRetries";
+const SIGN_KEYS: &str = "regionId,dbInstanceId,namespace,collection,namespacePassword,jobId,endpoint,proxyUrl,allowInsecureHttp,signatureVersion,credentials,signal,timeoutMs,maxRetries,timestamp,nonce";
 const SIGN_ONLY_KEYS: [&str; 2] = ["timestamp", "nonce"];
 
 /// Options of `cancelUploadDocumentJob` and `getUploadDocumentJob`, read and checked.
@@ -104,7 +104,18 @@ fn read_operation(object: &Object) -> Result<(UploadDocumentJob, Destination), R
         None => Endpoint::for_region(&operation.region_id)?,
     };
     let proxy = optional_string(object, "proxyUrl", input)?.map(|url| Endpoint::parse_option("proxyUrl", &url)).transpose()?;
-    Ok((operation, Destination { endpoint, proxy }))
+    let destination = Destination { endpoint, proxy };
+    destination.check_cleartext(read_allow_insecure_http(object)?)?;
+    Ok((operation, destination))
+}
+
+// `allowInsecureHttp: true`: http:// to hosts other than loopback (a test network, a sidecar).
+fn read_allow_insecure_http(object: &Object) -> Result<bool, Rejection> {
+    let value = get(object, "allowInsecureHttp", input)?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(false);
+    }
+    value.as_bool().ok_or_else(|| input("allowInsecureHttp", wrong_type("a boolean", &value)))
 }
 
 fn read_signature_version(object: &Object) -> Result<SignatureVersion, Rejection> {
