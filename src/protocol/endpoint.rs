@@ -199,19 +199,6 @@ pub fn url_host_port(url: &str) -> String {
     Endpoint::parse(base).map(|endpoint| endpoint.host_port()).unwrap_or_else(|_| "the endpoint".to_owned())
 }
 
-/// The host (and port) a `Location` points at: its authority, or the request's for a relative
-/// one. Never its path or query. `None` when it is not a readable URL.
-pub fn redirect_host(location: &str, request_url: &str) -> Option<String> {
-    let location = location.trim();
-    let after_scheme = match split_once(location, "//") {
-        Some((scheme, rest)) if scheme.is_empty() || scheme.strip_suffix(':').is_some_and(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b"+.-".contains(&b))) => rest,
-        _ => return Some(url_host_port(request_url)),
-    };
-    let authority = after_scheme.split(['/', '?', '#', '\\']).next().unwrap_or_default();
-    let authority = authority.rsplit('@').next().unwrap_or_default();
-    let endpoint = Endpoint::parse(&format!("https://{authority}")).ok()?;
-    Some(endpoint.host().to_owned())
-}
 
 // `host` and the port, if the authority names one. An IPv6 host keeps its brackets.
 fn split_host_port(authority: &str) -> (&str, Option<&str>) {

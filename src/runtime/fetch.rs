@@ -11,7 +11,7 @@ use super::rejection::Rejection;
 use super::to_js::header_lines;
 use crate::protocol::error::{ResponseError, ResponseProblem};
 use crate::protocol::redact::redact;
-use crate::protocol::endpoint::{redirect_host, url_host_port};
+use crate::protocol::endpoint::url_host_port;
 use crate::protocol::{Error, InputProblem, SignedRequest};
 use crate::substring::find;
 
@@ -71,7 +71,7 @@ pub(crate) async fn fetch_once(
     // Bun), or in browsers as an opaque redirect, the only answer to a CORS fetch with status 0.
     if status == 0 || (300..400).contains(&status) {
         let location = response.headers().get("location").ok().flatten();
-        let location_host = location.and_then(|location| redirect_host(&location, &request.url));
+        let location_host = location.and_then(|location| glue.redirect_host(&location, &request.url));
         let problem = ResponseProblem::Redirect { location_host };
         return Err(Error::Response(ResponseError { http_status: status, problem, excerpt: String::new() }).into());
     }

@@ -100,6 +100,16 @@ export function sleep(ms, callerSignal) {
   });
 }
 
+// The host (and port) a redirect's Location points at, resolved as fetch would resolve it; never
+// its path or query. Undefined when it is not a URL.
+export function redirectHost(location, requestUrl) {
+  try {
+    return new URL(location, requestUrl).host || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 // Reads at most `limit` bytes of the body; resolves `undefined` (and cancels the stream) past that.
 export async function readBody(response, limit) {
   const declared = Number(response.headers.get('content-length'));
