@@ -29,7 +29,7 @@ export interface Credentials {
   securityToken?: string | null;
   /**
    * When the credentials stop working (from a provider). They are reused until 5 minutes before
-   * this time, then the provider is called again.
+   * this time, then the provider is called again. A string must say its zone (`…Z`, `…+08:00`).
    */
   expiration?: Date | string | number | null;
 }
@@ -65,9 +65,16 @@ export interface CancelUploadDocumentJobParameters {
   /**
    * Send the request here instead, e.g. a console's own proxy (`https://console.example.com/api/gpdb`):
    * same query string, headers and body, signed for `endpoint` (its host, path `/`). The proxy
-   * forwards method, headers and body unchanged to `endpoint`, minus cookies.
+   * forwards method, headers and body unchanged to `endpoint`, minus cookies, and passes answers
+   * through: a redirect is never followed (kind `"response"`, code `"RedirectRefused"`).
    */
   proxyUrl?: string | null;
+  /**
+   * `true` lets `endpoint` and `proxyUrl` be `http://` to a host other than `localhost`,
+   * `127.0.0.0/8` or `[::1]`: the token, the password and the signature then cross the network in
+   * cleartext. Default: refused before anything is sent (kind `"input"`, code `"InsecureEndpoint"`).
+   */
+  allowInsecureHttp?: boolean | null;
   /**
    * `"v3"` (default): `ACS3-HMAC-SHA256`, the signature in `Authorization`, as the official SDKs
    * sign. `"v2"`: the RPC signature (`SignatureVersion=1.0`, HMAC-SHA1 in the URL's `Signature`),
@@ -104,7 +111,11 @@ export interface CancelUploadDocumentJobOptions extends CancelUploadDocumentJobP
 export interface SignCancelUploadDocumentJobOptions extends CancelUploadDocumentJobParameters {
   /** Credentials (a plain object: signing is synchronous). Node.js falls back to the environment. */
   credentials?: Credentials;
-  /** The time to sign (`x-acs-date`, V2 `Timestamp`). Default: now, corrected by any clock offset learnt from the server. */
+  /**
+   * The time to sign (`x-acs-date`, V2 `Timestamp`): a `Date`, or an ISO 8601 string with its zone
+   * (`2024-01-01T00:00:00Z`, `…+08:00`); a string without one is refused (kind `"input"`), never read
+   * as local time. Default: now, corrected by any clock offset learnt from the server.
+   */
   timestamp?: Date | string | null;
   /** The nonce to sign (`x-acs-signature-nonce`, V2 `SignatureNonce`). Default: 128 random bits as 32 hex digits. */
   nonce?: string | null;
@@ -258,7 +269,9 @@ export declare class GpdbError extends Error {
    * `"EmptyParameter"`, `"InvalidCharacter"`, `"ParameterTooLong"`, `"MalformedParameter"`,
    * `"InvalidType"`, `"UnknownOption"`, `"CredentialsProviderFailed"`, `"NetworkError"`,
    * `"Timeout"`, `"Aborted"`, `"MalformedResponse"`, `"ResponseTooLarge"`, `"NotReady"`,
-   * `"NoRandomness"`, `"NotInstalled"`, `"WaitTimeout"`.
+   * `"NoRandomness"`, `"NotInstalled"`, `"WaitTimeout"`, `"InsecureEndpoint"` (input: `http://` off
+   * loopback), `"RedirectRefused"` (response: a 3xx, never followed; `httpStatus` 0 for a browser's
+   * opaque redirect), `"AmbiguousResponse"` (response: a field named twice).
    */
   readonly code: string;
   /** Whether sending the same request again may succeed. */
