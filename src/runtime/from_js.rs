@@ -78,6 +78,7 @@ pub(crate) fn get(object: &Object, field: &'static str, error: ErrorFn) -> Resul
         "namespacePassword" => fields.namespace_password(),
         "jobId" => fields.job_id(),
         "endpoint" => fields.endpoint(),
+        "allowInsecureHttp" => fields.allow_insecure_http(),
         "credentials" => fields.credentials(),
         "signal" => fields.signal(),
         "timeoutMs" => fields.timeout_ms(),

@@ -59,6 +59,8 @@ extern "C" {
     pub(crate) fn job_id(this: &Fields) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
     pub(crate) fn endpoint(this: &Fields) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch, js_name = allowInsecureHttp)]
+    pub(crate) fn allow_insecure_http(this: &Fields) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
     pub(crate) fn credentials(this: &Fields) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
