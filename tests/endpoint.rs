@@ -96,10 +96,3 @@ fn plain_http_goes_only_to_loopback_hosts_unless_allowed() {
     let proxied = Destination { endpoint: Endpoint::parse("https://gpdb.aliyuncs.com").unwrap(), proxy: Some(Endpoint::parse("http://proxy.example.com").unwrap()) };
     assert!(proxied.check_cleartext(false).unwrap_err().to_string().starts_with("proxyUrl is http://"));
 }
-
-#[test]
-fn destinations_are_named_by_host_and_port_only() {
-    assert_eq!(Endpoint::parse("https://gpdb.aliyuncs.com/a/b").unwrap().host_port(), "gpdb.aliyuncs.com:443");
-    assert_eq!(Endpoint::parse("http://127.0.0.1:9").unwrap().host_port(), "127.0.0.1:9");
-    assert_eq!(Endpoint::parse("http://[::1]").unwrap().host_port(), "[::1]:80");
-}

@@ -127,16 +127,6 @@ impl Endpoint {
         self.parts().2
     }
 
-    /// `host:port`, the port written out even when it is the scheme's default: where a request
-    /// goes, for messages (never the path or query).
-    pub fn host_port(&self) -> String {
-        let (scheme, authority, _) = self.parts();
-        let (host, port) = split_host_port(authority);
-        match port {
-            Some(port) => format!("{host}:{port}"),
-            None => format!("{host}:{}", if scheme == "https" { 443 } else { 80 }),
-        }
-    }
 
     /// Whether requests to it travel in cleartext (`http://`).
     pub fn is_cleartext(&self) -> bool {
@@ -193,11 +183,6 @@ impl Destination {
     }
 }
 
-/// `host:port` of a signed request's URL (its base was validated as an [`Endpoint`]).
-pub fn url_host_port(url: &str) -> String {
-    let base = url.split('?').next().unwrap_or(url);
-    Endpoint::parse(base).map(|endpoint| endpoint.host_port()).unwrap_or_else(|_| "the endpoint".to_owned())
-}
 
 
 // `host` and the port, if the authority names one. An IPv6 host keeps its brackets.

@@ -11,9 +11,7 @@ use super::rejection::Rejection;
 use super::to_js::header_lines;
 use crate::protocol::error::{ResponseError, ResponseProblem};
 use crate::protocol::redact::redact;
-use crate::protocol::endpoint::url_host_port;
 use crate::protocol::{Error, InputProblem, SignedRequest};
-use crate::substring::find;
 
 /// The largest answer read. The API answers in well under a kilobyte.
 const BODY_LIMIT: u32 = 1024 * 1024;
@@ -52,7 +50,7 @@ pub(crate) async fn fetch_once(
     let attempt = Attempt(glue.attempt_signal(caller_signal, timeout_ms).map_err(|cause| {
         Rejection::with_cause(Error::input("signal", InputProblem::Malformed { expected: "an AbortSignal" }), cause)
     })?);
-    let fault = |cause: JsValue| classify(&cause, request, caller_signal, &attempt.0, timeout_ms, secrets);
+    let fault = |cause: JsValue| classify(glue, &cause, request, caller_signal, &attempt.0, timeout_ms, secrets);
 
     let init = glue.fetch_init(request.method, &header_lines(request), &request.body, &attempt.0.signal());
 
@@ -86,6 +84,7 @@ pub(crate) fn caller_aborted(signal: &JsValue) -> Option<Rejection> {
 
 /// Why `fetch` or the body read failed: the caller aborted, the attempt timed out, or the network.
 fn classify(
+    glue: &Glue,
     cause: &JsValue,
     request: &SignedRequest,
     caller_signal: &JsValue,
@@ -99,48 +98,9 @@ fn classify(
     if attempt.timed_out() {
         return Rejection::with_cause(Error::Timeout { after_ms: timeout_ms }, cause.clone());
     }
-    let destination = url_host_port(&request.url);
-    // Deno's message quotes the whole URL, query (and V2's Signature) included: only host:port is shown.
-    let mut message = format!("cannot reach {destination}: {}", without(&describe(cause), &request.url, &destination));
-    if in_a_browser() {
-        message.push_str(
-            " (in a browser a CORS refusal and an unreachable host look the same to the page: check that the host is up, and that it answers this origin's preflight and POST with Access-Control-Allow-Origin)",
-        );
-    }
+    let message = glue.network_error_message(cause, &request.url);
     Rejection::with_cause(Error::Network { message: redact(&message, secrets) }, cause.clone())
 }
 
-// `text` with every `url` written as `instead`.
-fn without(text: &str, url: &str, instead: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    // `get`, not indexing: a str index's panic path pulls Unicode tables into the wasm.
-    while let Some((before, after)) = find(rest, url).and_then(|at| Some((rest.get(..at)?, rest.get(at + url.len()..)?))) {
-        out.push_str(before);
-        out.push_str(instead);
-        rest = after;
-    }
-    out.push_str(rest);
-    out
-}
 
-/// A page or a browser worker, where fetch reports a CORS refusal as a plain network error.
-fn in_a_browser() -> bool {
-    let global = js_sys::global();
-    let has = |name: &str| Reflect::has(&global, &name.into()).unwrap_or(false);
-    (has("document") || has("importScripts")) && !has("Deno")
-}
 
-// "fetch failed (ECONNREFUSED)": the error's message and, as Node's fetch puts it, its cause's code.
-fn describe(error: &JsValue) -> String {
-    let text = |value: &JsValue, key: &str| Reflect::get(value, &key.into()).ok().and_then(|v| v.as_string());
-    let message = text(error, "message").unwrap_or_else(|| "fetch failed".to_owned());
-    let code = Reflect::get(error, &"cause".into())
-        .ok()
-        .filter(JsValue::is_object)
-        .and_then(|cause| text(&cause, "code").or_else(|| text(&cause, "message")));
-    match code {
-        Some(code) if find(&message, &code).is_none() => format!("{message} ({code})"),
-        _ => message,
-    }
-}

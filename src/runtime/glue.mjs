@@ -100,6 +100,29 @@ export function sleep(ms, callerSignal) {
   });
 }
 
+// A failed fetch, as a network error's message: where it was going (host:port, never the path or
+// query: Deno's own message quotes the whole URL, V2's Signature included), what the platform said
+// and, as Node's fetch puts it, its cause's code; in a browser, why it may be CORS. The wasm masks
+// any secret in it after. Here, not in the wasm: 0.6 KB gzip less of it.
+export function networkErrorMessage(error, requestUrl) {
+  const { hostname, port, protocol } = new URL(requestUrl);
+  const destination = `${hostname}:${port || (protocol === 'https:' ? 443 : 80)}`;
+  let text = 'fetch failed';
+  try {
+    if (typeof error?.message === 'string') text = error.message;
+    const code = error?.cause?.code ?? error?.cause?.message;
+    if (typeof code === 'string' && !text.includes(code)) text += ` (${code})`;
+  } catch {
+    // An error object whose getters throw: the generic words will do.
+  }
+  text = text.split(requestUrl).join(destination);
+  const browser = (typeof document !== 'undefined' || typeof importScripts === 'function') && typeof Deno === 'undefined';
+  const hint = browser
+    ? " (in a browser a CORS refusal and an unreachable host look the same to the page: check that the host is up, and that it answers this origin's preflight and POST with Access-Control-Allow-Origin)"
+    : '';
+  return `cannot reach ${destination}: ${text}${hint}`;
+}
+
 // The host (and port) a redirect's Location points at, resolved as fetch would resolve it; never
 // its path or query. Undefined when it is not a URL.
 export function redirectHost(location, requestUrl) {
