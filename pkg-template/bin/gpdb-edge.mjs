@@ -24,6 +24,7 @@ Options:
   --endpoint <url>                 the API endpoint signed for (default: the region's gpdb endpoint)
   --proxy-url <url>                send there instead; the proxy forwards to the endpoint unchanged
   --signature-version <v3|v2>      signature method (default: v3, ACS3-HMAC-SHA256)
+  --allow-insecure-http            let --endpoint/--proxy-url be http:// beyond localhost (cleartext)
   --namespace-password-file <path> read the namespace password from this file
   --timeout-ms <ms>                per-attempt timeout (default: 10000)
   --max-retries <n>                retries of retryable failures (default: 2)
@@ -52,6 +53,7 @@ const OPTIONS = {
   endpoint: { type: 'string' },
   'proxy-url': { type: 'string' },
   'signature-version': { type: 'string' },
+  'allow-insecure-http': { type: 'boolean', default: false },
   'namespace-password-file': { type: 'string' },
   'timeout-ms': { type: 'string' },
   'max-retries': { type: 'string' },
@@ -107,7 +109,7 @@ if (command !== 'cancel-upload-document-job' && (values.wait || values['poll-int
   usageError('--wait, --poll-interval-ms and --max-wait-ms go with cancel-upload-document-job');
 }
 
-const flagOf = { regionId: '--region-id', dbInstanceId: '--db-instance-id', collection: '--collection', jobId: '--job-id', namespacePassword: 'GPDB_NAMESPACE_PASSWORD', namespace: '--namespace', endpoint: '--endpoint', proxyUrl: '--proxy-url', signatureVersion: '--signature-version', pollIntervalMs: '--poll-interval-ms', maxWaitMs: '--max-wait-ms' };
+const flagOf = { regionId: '--region-id', dbInstanceId: '--db-instance-id', collection: '--collection', jobId: '--job-id', namespacePassword: 'GPDB_NAMESPACE_PASSWORD', namespace: '--namespace', endpoint: '--endpoint', proxyUrl: '--proxy-url', allowInsecureHttp: '--allow-insecure-http', signatureVersion: '--signature-version', pollIntervalMs: '--poll-interval-ms', maxWaitMs: '--max-wait-ms' };
 const options = {
   regionId: values['region-id'],
   dbInstanceId: values['db-instance-id'],
@@ -116,6 +118,7 @@ const options = {
   jobId: values['job-id'],
   endpoint: values.endpoint,
   proxyUrl: values['proxy-url'],
+  allowInsecureHttp: values['allow-insecure-http'],
   signatureVersion: values['signature-version'],
   namespacePassword: namespacePassword(values['namespace-password-file']),
   timeoutMs: number(values['timeout-ms'], '--timeout-ms'),
