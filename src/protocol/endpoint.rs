@@ -127,7 +127,6 @@ impl Endpoint {
         self.parts().2
     }
 
-
     /// Whether requests to it travel in cleartext (`http://`).
     pub fn is_cleartext(&self) -> bool {
         self.parts().0 == "http"
@@ -182,8 +181,6 @@ impl Destination {
         Ok(())
     }
 }
-
-
 
 // `host` and the port, if the authority names one. An IPv6 host keeps its brackets.
 fn split_host_port(authority: &str) -> (&str, Option<&str>) {

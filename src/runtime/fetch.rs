@@ -66,7 +66,8 @@ pub(crate) async fn fetch_once(
         return Err(Error::Response(ResponseError { http_status: status, problem, excerpt: String::new() }).into());
     }
     // The init asks for `redirect: "manual"`: a 3xx comes back as it is (Node, workerd, Deno,
-    // Bun), or in browsers as an opaque redirect, the only answer to a CORS fetch with status 0.
+    // Bun), or in browsers as an opaque redirect, which hides status and Location (status 0: no
+    // other answer to a CORS fetch has it).
     if status == 0 || (300..400).contains(&status) {
         let location = response.headers().get("location").ok().flatten();
         let location_host = location.and_then(|location| glue.redirect_host(&location, &request.url));
@@ -101,6 +102,3 @@ fn classify(
     let message = glue.network_error_message(cause, &request.url);
     Rejection::with_cause(Error::Network { message: redact(&message, secrets) }, cause.clone())
 }
-
-
-
