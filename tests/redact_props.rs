@@ -161,6 +161,12 @@ fn case() -> impl Strategy<Value = Case> {
     )
 }
 
+/// `shown` is `expected`, or was cut a little earlier: a mask that does not fit whole at the
+/// end is left out (where `expected`, holding `***` as plain text, shows part of it).
+fn same_excerpt(shown: &str, expected: &str) -> bool {
+    shown == expected || (shown.ends_with('…') && expected.starts_with(shown.trim_end_matches('…').trim_end()))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
 
@@ -168,8 +174,9 @@ proptest! {
     fn every_form_of_every_secret_is_masked_wherever_it_is(case in case()) {
         let secrets: Vec<&str> = case.secrets.iter().map(String::as_str).collect();
         prop_assert_eq!(redact(&case.text, &secrets), case.expected.clone());
-        // The excerpt is cut after redaction: exactly the excerpt of the expected text.
-        prop_assert_eq!(excerpt(case.text.as_bytes(), &secrets), excerpt(case.expected.as_bytes(), &[]));
+        // The excerpt is cut after redaction: the excerpt of the expected text.
+        let shown = excerpt(case.text.as_bytes(), &secrets);
+        prop_assert!(same_excerpt(&shown, &excerpt(case.expected.as_bytes(), &[])), "{:?}", shown);
     }
 
     #[test]
@@ -179,7 +186,7 @@ proptest! {
             let text = format!("{before}{encoded}{after}");
             prop_assert_eq!(redact(&text, &[&secret]), format!("{before}{MASK}{after}"), "form {}: {:?}", name, encoded);
             let shown = excerpt(text.as_bytes(), &[&secret]);
-            prop_assert_eq!(&shown, &excerpt(format!("{before}{MASK}{after}").as_bytes(), &[]), "form {}", name);
+            prop_assert!(same_excerpt(&shown, &excerpt(format!("{before}{MASK}{after}").as_bytes(), &[])), "form {}: {:?}", name, shown);
         }
     }
 }

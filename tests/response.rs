@@ -216,3 +216,13 @@ fn each_action_reads_only_its_own_answer() {
     let cancel = br#"{"RequestId":"R","Status":"success","Message":"success"}"#;
     assert!(matches!(parse_job_state(200, cancel, &[]), Err(Error::Response(e)) if e.problem == ResponseProblem::MissingField("Job")));
 }
+
+#[test]
+fn an_excerpt_never_exceeds_its_length_for_a_mask_at_the_end() {
+    for at in 150..165 {
+        let body = format!("{}{PASSWORD} and more", "x".repeat(at));
+        let (_, excerpt, _) = response_problem(500, body.as_bytes());
+        assert!(excerpt.chars().count() <= 161, "{at}: {excerpt}");
+        assert!(!excerpt.contains("pass"), "{at}: {excerpt}");
+    }
+}

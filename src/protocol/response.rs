@@ -262,6 +262,11 @@ pub fn excerpt(body: &[u8], secrets: &[&str]) -> String {
         if ch == ' ' && (out.is_empty() || out.ends_with(' ')) {
             continue;
         }
+        // A mask that would not fit whole is left out, not cut.
+        if count + 1 + mask.len() > EXCERPT_CHARS {
+            out.push('…');
+            break;
+        }
         out.push(ch);
         out.push_str(mask);
         count += 1 + mask.len();
