@@ -36,7 +36,7 @@ export interface Credentials {
   securityToken?: string | null | undefined;
   /**
    * When the credentials stop working (from a provider). They are reused until 5 minutes before
-   * this time, then the provider is called again.
+   * this time, then the provider is called again. A string must say its zone (`…Z`, `…+08:00`).
    */
   expiration?: Date | string | number | null | undefined;
 }
@@ -72,9 +72,16 @@ export interface CancelUploadDocumentJobParameters {
   /**
    * Send the request here instead, e.g. a console's own proxy (`https://console.example.com/api/gpdb`):
    * same query string, headers and body, signed for `endpoint` (its host, path `/`). The proxy
-   * forwards method, headers and body unchanged to `endpoint`, minus cookies.
+   * forwards method, headers and body unchanged to `endpoint`, minus cookies, and passes answers
+   * through: a redirect is never followed (kind `"response"`, code `"RedirectRefused"`).
    */
   proxyUrl?: string | null | undefined;
+  /**
+   * `true` lets `endpoint` and `proxyUrl` be `http://` to a host other than `localhost`,
+   * `127.0.0.0/8` or `[::1]`: the token, the password and the signature then cross the network in
+   * cleartext. Default: refused before anything is sent (kind `"input"`, code `"InsecureEndpoint"`).
+   */
+  allowInsecureHttp?: boolean | null | undefined;
   /**
    * `"v3"` (default): `ACS3-HMAC-SHA256`, the signature in `Authorization`, as the official SDKs
    * sign. `"v2"`: the RPC signature (`SignatureVersion=1.0`, HMAC-SHA1 in the URL's `Signature`),
@@ -111,7 +118,11 @@ export interface CancelUploadDocumentJobOptions extends CancelUploadDocumentJobP
 export interface SignCancelUploadDocumentJobOptions extends CancelUploadDocumentJobParameters {
   /** Credentials (a plain object: signing is synchronous). Node.js falls back to the environment. */
   credentials?: Credentials | null | undefined;
-  /** The time to sign (`x-acs-date`, V2 `Timestamp`). Default: now, corrected by any clock offset learnt from the server. */
+  /**
+   * The time to sign (`x-acs-date`, V2 `Timestamp`): a `Date`, or an ISO 8601 string with its zone
+   * (`2024-01-01T00:00:00Z`, `…+08:00`); a string without one is refused (kind `"input"`), never read
+   * as local time. Default: now, corrected by any clock offset learnt from the server.
+   */
   timestamp?: Date | string | null | undefined;
   /** The nonce to sign (`x-acs-signature-nonce`, V2 `SignatureNonce`). Default: 128 random bits as 32 hex digits. */
   nonce?: string | null | undefined;
@@ -257,7 +268,9 @@ export type InputErrorCode =
   | "ParameterTooLong"
   | "MalformedParameter"
   | "InvalidType"
-  | "UnknownOption";
+  | "UnknownOption"
+  /** `http://` to a host other than loopback, without `allowInsecureHttp`. */
+  | "InsecureEndpoint";
 
 /** Codes of kind `"credentials"`. */
 export type CredentialsErrorCode =
@@ -302,7 +315,11 @@ export type ApiErrorCode = KnownApiErrorCode | (string & {});
 /** Codes of kind `"response"`. */
 export type ResponseErrorCode =
   | "MalformedResponse"
-  | "ResponseTooLarge";
+  | "ResponseTooLarge"
+  /** The answer names a field twice (`JSON.parse` would read it otherwise). */
+  | "AmbiguousResponse"
+  /** A 3xx, never followed (`httpStatus` 0 for a browser's opaque redirect). */
+  | "RedirectRefused";
 
 /** Codes of kind `"network"`: `fetch` failed, or (browsers, edge functions) loading the wasm did. */
 export type NetworkErrorCode =
@@ -561,6 +578,8 @@ export interface ApiRequestParameters {
   endpoint: string;
   /** Where to send instead: a proxy that forwards the request to `endpoint` unchanged. */
   proxyUrl?: string | null;
+  /** `true` lets `endpoint` and `proxyUrl` be `http://` beyond loopback (cleartext); default: refused, kind `"input"`, code `"InsecureEndpoint"`. */
+  allowInsecureHttp?: boolean | null | undefined;
   /** Parameters for the query string, as the API reference places them. */
   query?: ApiParameters | null;
   /** Parameters for the `application/x-www-form-urlencoded` body. */
@@ -620,6 +639,8 @@ export interface AssumeRoleOptions {
   endpoint?: string | null;
   /** Where to send instead: a proxy that forwards to `endpoint` unchanged. */
   proxyUrl?: string | null;
+  /** `true` lets `endpoint` and `proxyUrl` be `http://` beyond loopback (cleartext); default: refused. */
+  allowInsecureHttp?: boolean | null | undefined;
   /** Signature method: `"v3"` (the default) or `"v2"` (as the official STS client signs). */
   signatureVersion?: "v3" | "v2" | null;
   /** Per-attempt timeout in milliseconds. Default 10000. */

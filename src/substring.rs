@@ -1,4 +1,4 @@
-//! Substring search and replace on bytes. std's `str::contains(&str)`/`replace`/`split_once(&str)`
+//! Substring search on bytes. std's `str::contains(&str)`/`split_once(&str)`
 //! use a two-way searcher whose panic paths format characters with `Debug`, which pulls Unicode
 //! tables into the wasm; the needles here are a few bytes long, so a plain scan does.
 
@@ -16,20 +16,6 @@ pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
     })
 }
 
-/// `haystack` with every non-overlapping `needle`, left to right, replaced by `with`.
-pub(crate) fn replace_all(haystack: &str, needle: &str, with: &str) -> String {
-    let mut out = String::with_capacity(haystack.len());
-    let mut rest = haystack;
-    while let Some(at) = find(rest, needle).filter(|_| !needle.is_empty()) {
-        // `at` and `at + needle.len()` are character boundaries: a whole UTF-8 needle matched there.
-        out.push_str(rest.get(..at).unwrap_or_default());
-        out.push_str(with);
-        rest = rest.get(at + needle.len()..).unwrap_or_default();
-    }
-    out.push_str(rest);
-    out
-}
-
 /// `text` split around the first `separator`.
 pub(crate) fn split_once<'a>(text: &'a str, separator: &str) -> Option<(&'a str, &'a str)> {
     let at = find(text, separator)?;
@@ -41,11 +27,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_replaces_and_splits_like_std() {
+    fn finds_and_splits_like_std() {
         let cases = [("a--b--c", "--"), ("ééé", "é"), ("abc", "x"), ("aaa", "aa"), ("", "a"), ("x%20y", "%20")];
         for (haystack, needle) in cases {
             assert_eq!(find(haystack, needle), haystack.find(needle), "{haystack} {needle}");
-            assert_eq!(replace_all(haystack, needle, "*"), haystack.replace(needle, "*"), "{haystack} {needle}");
             assert_eq!(split_once(haystack, needle), haystack.split_once(needle), "{haystack} {needle}");
         }
     }

@@ -73,3 +73,26 @@ fn malformed_endpoints_are_rejected_with_a_clear_error() {
         assert!(err.to_string().starts_with("endpoint "), "{input:?}: {err}");
     }
 }
+
+#[test]
+fn plain_http_goes_only_to_loopback_hosts_unless_allowed() {
+    use gpdb_edge::protocol::Destination;
+    let loopback = ["http://localhost", "http://localhost:8787/x", "http://127.0.0.1:1", "http://127.255.0.9", "http://[::1]:9000",
+        "http://[0:0:0:0:0:0:0:1]", "http://[::0001]", "https://gpdb.example.com", "https://10.0.0.1"];
+    for url in loopback {
+        let destination = Destination::direct(Endpoint::parse(url).unwrap());
+        assert_eq!(destination.check_cleartext(false), Ok(()), "{url}");
+    }
+    // 0127 and 127.1 are loopback to a URL parser, but not written plainly: refused, which is safe.
+    let elsewhere = ["http://gpdb.aliyuncs.com", "http://10.0.0.1:80", "http://128.0.0.1", "http://0127.0.0.1", "http://127.1",
+        "http://127.0.0.1.example.com", "http://localhost.example.com", "http://[::2]", "http://[::ffff:127.0.0.1]", "http://[1::1]"];
+    for url in elsewhere {
+        let destination = Destination::direct(Endpoint::parse(url).unwrap());
+        let err = destination.check_cleartext(false).unwrap_err();
+        assert_eq!((err.kind(), err.code()), ("input", "InsecureEndpoint"), "{url}");
+        assert!(err.to_string().starts_with("endpoint is http:// to a host that is not loopback"), "{err}");
+        assert_eq!(destination.check_cleartext(true), Ok(()), "{url}: the caller opted in");
+    }
+    let proxied = Destination { endpoint: Endpoint::parse("https://gpdb.aliyuncs.com").unwrap(), proxy: Some(Endpoint::parse("http://proxy.example.com").unwrap()) };
+    assert!(proxied.check_cleartext(false).unwrap_err().to_string().starts_with("proxyUrl is http://"));
+}

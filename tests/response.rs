@@ -182,3 +182,47 @@ fn a_job_state_answer_without_a_job_or_with_an_error_is_an_error() {
     assert_eq!((error.kind(), error.code()), ("api", "OperationFailed"));
     assert!(parse_job_state(200, b"<html>", &[]).is_err());
 }
+
+#[test]
+fn an_answer_that_names_a_field_twice_is_ambiguous_not_success() {
+    // JSON.parse keeps the last duplicate, a first-wins reader the first: refused either way.
+    let bodies = [
+        r#"{"RequestId":"R","Status":"success","Message":"ok","Status":"fail"}"#,
+        r#"{"RequestId":"R","Status":"fail","Message":"ok","Status":"success"}"#,
+        r#"{"RequestId":"R","Status":"success","St\u0061tus":"fail"}"#,
+        r#"{"RequestId":"R","Status":"success","status":"fail"}"#,
+        r#"{"RequestId":"R","requestId":"S","Status":"success"}"#,
+    ];
+    for body in bodies {
+        let (problem, excerpt, retryable) = response_problem(200, body.as_bytes());
+        assert_eq!((problem, retryable), (ResponseProblem::Ambiguous, false), "{body}");
+        assert!(excerpt.starts_with("{\"RequestId\""), "{excerpt}");
+        let err = parse_cancel_answer(200, body.as_bytes(), &[]).unwrap_err();
+        assert_eq!(err.code(), "AmbiguousResponse");
+        assert!(err.to_string().starts_with("HTTP 200 answer is ambiguous"), "{err}");
+    }
+    let job = br#"{"RequestId":"R","Job":{"Id":"j","Status":"Running","Status":"Cancelled"}}"#;
+    assert!(matches!(parse_job_state(200, job, &[]), Err(Error::Response(e)) if e.problem == ResponseProblem::Ambiguous));
+}
+
+#[test]
+fn each_action_reads_only_its_own_answer() {
+    // A GetUploadDocumentJob answer (a Job, no Status) is not a cancel's success.
+    let job_only = br#"{"RequestId":"R","Job":{"Id":"j","Status":"Cancelled"}}"#;
+    let (problem, _, _) = response_problem(200, job_only);
+    assert_eq!(problem, ResponseProblem::MissingField("Status"));
+    assert_eq!(parse_job_state(200, job_only, &[]).unwrap().job.status.as_deref(), Some("Cancelled"));
+    // A cancel's answer (no Job) is not a job state.
+    let cancel = br#"{"RequestId":"R","Status":"success","Message":"success"}"#;
+    assert!(matches!(parse_job_state(200, cancel, &[]), Err(Error::Response(e)) if e.problem == ResponseProblem::MissingField("Job")));
+}
+
+#[test]
+fn an_excerpt_never_exceeds_its_length_for_a_mask_at_the_end() {
+    for at in 150..165 {
+        let body = format!("{}{PASSWORD} and more", "x".repeat(at));
+        let (_, excerpt, _) = response_problem(500, body.as_bytes());
+        assert!(excerpt.chars().count() <= 161, "{at}: {excerpt}");
+        assert!(!excerpt.contains("pass"), "{at}: {excerpt}");
+    }
+}

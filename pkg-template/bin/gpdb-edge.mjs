@@ -26,6 +26,7 @@ Options:
   --endpoint <url>                 the API endpoint signed for (default: the region's gpdb endpoint)
   --proxy-url <url>                send there instead; the proxy forwards to the endpoint unchanged
   --signature-version <v3|v2>      signature method (default: v3, ACS3-HMAC-SHA256)
+  --allow-insecure-http            let --endpoint/--proxy-url be http:// beyond localhost (cleartext)
   --namespace-password-file <path> read the namespace password from this file
   --timeout-ms <ms>                per-attempt timeout (default: 10000)
   --max-retries <n>                retries of retryable failures (default: 2)
@@ -70,6 +71,7 @@ const OPTIONS = {
   endpoint: { type: 'string' },
   'proxy-url': { type: 'string' },
   'signature-version': { type: 'string' },
+  'allow-insecure-http': { type: 'boolean', default: false },
   'namespace-password-file': { type: 'string' },
   'timeout-ms': { type: 'string' },
   'max-retries': { type: 'string' },
@@ -134,7 +136,7 @@ if (command !== 'cancel-upload-document-job' && (values.wait || values['poll-int
 const misplaced = (command === 'call' ? JOB_FLAGS : CALL_FLAGS).find((flag) => values[flag] !== undefined && values[flag] !== false);
 if (misplaced) usageError(`--${misplaced} does not go with ${command}`);
 
-const flagOf = { action: '--action', version: '--version', secrets: '--query-env/--body-env', regionId: '--region-id', dbInstanceId: '--db-instance-id', collection: '--collection', jobId: '--job-id', namespacePassword: 'GPDB_NAMESPACE_PASSWORD', namespace: '--namespace', endpoint: '--endpoint', proxyUrl: '--proxy-url', signatureVersion: '--signature-version', pollIntervalMs: '--poll-interval-ms', maxWaitMs: '--max-wait-ms' };
+const flagOf = { action: '--action', version: '--version', secrets: '--query-env/--body-env', regionId: '--region-id', dbInstanceId: '--db-instance-id', collection: '--collection', jobId: '--job-id', namespacePassword: 'GPDB_NAMESPACE_PASSWORD', namespace: '--namespace', endpoint: '--endpoint', proxyUrl: '--proxy-url', allowInsecureHttp: '--allow-insecure-http', signatureVersion: '--signature-version', pollIntervalMs: '--poll-interval-ms', maxWaitMs: '--max-wait-ms' };
 // `call`'s parameters: Name=value flags, and Name=VAR flags whose value is read from the environment.
 function parameters(flag, pairs = [], fromEnvironment = [], secrets = []) {
   const out = {};
@@ -163,6 +165,7 @@ const call = command === 'call' && {
   version: values.version,
   endpoint: values.endpoint,
   proxyUrl: values['proxy-url'],
+  allowInsecureHttp: values['allow-insecure-http'],
   signatureVersion: values['signature-version'],
   query: parameters('query', values.query, values['query-env'], secrets),
   body: parameters('body', values.body, values['body-env'], secrets),
@@ -180,6 +183,7 @@ const options = command === 'call' ? call : {
   jobId: values['job-id'],
   endpoint: values.endpoint,
   proxyUrl: values['proxy-url'],
+  allowInsecureHttp: values['allow-insecure-http'],
   signatureVersion: values['signature-version'],
   namespacePassword: namespacePassword(values['namespace-password-file']),
   timeoutMs: number(values['timeout-ms'], '--timeout-ms'),

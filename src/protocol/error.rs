@@ -178,6 +178,8 @@ pub enum InputProblem {
     ProviderFailed,
     /// No credentials were given, and the environment has none.
     NoCredentials,
+    /// An `http://` URL to a host that is not loopback, without `allowInsecureHttp: true`.
+    CleartextHttp,
     /// The runtime refused to let the environment be read (Deno without `--allow-env`).
     EnvironmentDenied {
         /// The variable that could not be read.
@@ -199,6 +201,7 @@ impl InputProblem {
             InputProblem::ProviderFailed => "CredentialsProviderFailed",
             InputProblem::NoCredentials => "MissingParameter",
             InputProblem::EnvironmentDenied { .. } => "EnvironmentDenied",
+            InputProblem::CleartextHttp => "InsecureEndpoint",
         }
     }
 }
@@ -220,6 +223,10 @@ impl fmt::Display for InputError {
             InputProblem::NoCredentials => write!(
                 f,
                 "{field} is required: pass credentials, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET in the environment (Node.js, Bun, Deno)"
+            ),
+            InputProblem::CleartextHttp => write!(
+                f,
+                "{field} is http:// to a host that is not loopback (localhost, 127.0.0.0/8, [::1]): the STS token, the namespace password and the signature would cross the network in cleartext; use https://, or pass allowInsecureHttp: true to send in cleartext anyway"
             ),
             InputProblem::EnvironmentDenied { variable } => write!(
                 f,
@@ -296,6 +303,16 @@ pub enum ResponseProblem {
     MissingField(&'static str),
     /// `Status` is neither `success` nor `fail`.
     UnknownStatus,
+    /// The JSON names a key twice (`{"Status":"success",…,"Status":"fail"}`), or a field in both
+    /// of its spellings (`Status` and `status`): readers disagree on what it says.
+    Ambiguous,
+    /// The endpoint answered with a redirect, which is never followed: a proxy in front of the
+    /// API must pass its answers through.
+    Redirect {
+        /// The host (and port) of `Location`, when there is one and it can be read; never its
+        /// path or query.
+        location_host: Option<String>,
+    },
     /// The body is larger than the read limit.
     TooLarge {
         /// The limit in bytes.
@@ -308,6 +325,8 @@ impl ResponseProblem {
     pub fn code(&self) -> &'static str {
         match self {
             ResponseProblem::TooLarge { .. } => "ResponseTooLarge",
+            ResponseProblem::Ambiguous => "AmbiguousResponse",
+            ResponseProblem::Redirect { .. } => "RedirectRefused",
             _ => "MalformedResponse",
         }
     }
@@ -322,6 +341,16 @@ impl fmt::Display for ResponseError {
             ResponseProblem::MissingField(name) => write!(f, " answer has no {name}")?,
             ResponseProblem::UnknownStatus => f.write_str(" answer has an unknown Status")?,
             ResponseProblem::TooLarge { limit } => write!(f, " answer is larger than {limit} bytes")?,
+            ResponseProblem::Ambiguous => {
+                f.write_str(" answer is ambiguous: it names a field twice, and readers disagree on which one counts")?
+            }
+            ResponseProblem::Redirect { location_host } => {
+                match location_host {
+                    Some(host) => write!(f, " redirect to {host} refused")?,
+                    None => f.write_str(" redirect refused")?,
+                }
+                f.write_str(": gpdb-edge never follows redirects, so nothing was sent there (a proxy in front of the API must pass its answers through)")?
+            }
         }
         if self.excerpt.is_empty() {
             return Ok(());
@@ -368,7 +397,7 @@ mod error_codes {
 
     /// Every variant's leaf, numbered: the exhaustive match makes a new variant a compile error
     /// here; give it a number, raise LEAVES and add an example to `one_of_each`.
-    const LEAVES: usize = 16;
+    const LEAVES: usize = 19;
     fn leaf(error: &Error) -> usize {
         let problem = |problem: &InputProblem| match problem {
             InputProblem::Missing => 0,
@@ -382,6 +411,7 @@ mod error_codes {
             InputProblem::ProviderFailed => 8,
             InputProblem::NoCredentials => 9,
             InputProblem::EnvironmentDenied { .. } => 10,
+            InputProblem::CleartextHttp => 16,
         };
         match error {
             Error::Input(e) | Error::Credentials(e) => problem(&e.problem),
@@ -389,6 +419,8 @@ mod error_codes {
             Error::Response(e) => match e.problem {
                 ResponseProblem::Empty | ResponseProblem::NotJson | ResponseProblem::MissingField(_) | ResponseProblem::UnknownStatus => 12,
                 ResponseProblem::TooLarge { .. } => 13,
+                ResponseProblem::Ambiguous => 17,
+                ResponseProblem::Redirect { .. } => 18,
             },
             Error::Network { .. } | Error::Timeout { .. } | Error::Aborted => 14,
             Error::Environment(EnvironmentProblem::NoRandomness | EnvironmentProblem::NotInstalled) => 15,
@@ -413,6 +445,7 @@ mod error_codes {
             [InputProblem::ProviderFailed, InputProblem::NoCredentials, InputProblem::EnvironmentDenied { variable: "X" }];
         let response = |problem| Error::Response(ResponseError { http_status: 200, problem, excerpt: String::new() });
         let mut errors: Vec<Error> = input_problems().into_iter().map(|p| Error::input("field", p)).collect();
+        errors.push(Error::input("endpoint", InputProblem::CleartextHttp));
         errors.extend(input_problems().into_iter().chain(credentials_only).map(|p| Error::credentials("credentials", p)));
         errors.extend([
             Error::Api(Box::new(ApiError {
@@ -428,6 +461,8 @@ mod error_codes {
             response(ResponseProblem::MissingField("RequestId")),
             response(ResponseProblem::UnknownStatus),
             response(ResponseProblem::TooLarge { limit: 1 }),
+            response(ResponseProblem::Ambiguous),
+            response(ResponseProblem::Redirect { location_host: None }),
             Error::Network { message: String::new() },
             Error::Timeout { after_ms: 1 },
             Error::Aborted,

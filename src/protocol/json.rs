@@ -20,18 +20,35 @@ pub(crate) enum Value {
 
 const MAX_DEPTH: usize = 64;
 
-/// Parses `text` as one JSON object; `None` if it is anything else or not valid JSON.
-pub(crate) fn parse_object(text: &str) -> Option<Vec<(String, Value)>> {
-    let mut parser = Parser { bytes: text.as_bytes(), pos: 0 };
+/// Why a text is not one JSON object the parser can read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Not valid JSON, or not an object.
+    Invalid,
+    /// An object names a key twice: `JSON.parse` keeps the last, many readers the first, so the
+    /// answer means different things to different readers.
+    DuplicateKey,
+}
+
+/// Parses `text` as one JSON object.
+pub(crate) fn parse_object(text: &str) -> Result<Vec<(String, Value)>, Refusal> {
+    let mut parser = Parser { bytes: text.as_bytes(), pos: 0, duplicate: false };
     parser.skip_whitespace();
-    let members = parser.object(0)?;
+    let members = parser.object(0);
     parser.skip_whitespace();
-    (parser.pos == parser.bytes.len()).then_some(members)
+    match members {
+        // A duplicate anywhere in a valid document; an invalid one is just invalid.
+        Some(_) if parser.duplicate && parser.pos == parser.bytes.len() => Err(Refusal::DuplicateKey),
+        Some(members) if parser.pos == parser.bytes.len() => Ok(members),
+        _ => Err(Refusal::Invalid),
+    }
 }
 
 struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// An object seen so far named a key twice (compared after unescaping, as `JSON.parse` does).
+    duplicate: bool,
 }
 
 impl Parser<'_> {
@@ -69,6 +86,8 @@ impl Parser<'_> {
                 b',' => self.pos += 1,
                 b'}' => {
                     self.pos += 1;
+                    let keys: Vec<&str> = members.iter().map(|(key, _)| key.as_str()).collect();
+                    self.duplicate |= crate::small_sort::has_duplicate(&keys);
                     return Some(members);
                 }
                 _ => return None,
@@ -218,7 +237,7 @@ impl Parser<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_object, Value};
+    use super::{parse_object, Refusal, Value};
 
     #[test]
     fn reads_objects_and_skips_arrays_and_null() {
@@ -231,11 +250,25 @@ mod tests {
     }
 
     #[test]
+    fn refuses_duplicate_keys_at_any_depth() {
+        for ambiguous in [
+            r#"{"Status":"success","Status":"fail"}"#,
+            r#"{"Status":"success","St\u0061tus":"fail"}"#,
+            r#"{"Job":{"Status":"Running","Status":"Cancelled"}}"#,
+            r#"{"a":[{"b":1,"b":2}]}"#,
+        ] {
+            assert_eq!(parse_object(ambiguous), Err(Refusal::DuplicateKey), "{ambiguous}");
+        }
+        assert_eq!(parse_object(r#"{"a":1,"a":2"#), Err(Refusal::Invalid));
+        assert!(parse_object(r#"{"Status":"success","status":"x","Job":{"Status":"y"}}"#).is_ok());
+    }
+
+    #[test]
     fn rejects_what_is_not_one_json_object() {
         for bad in ["", "[]", "{", r#"{"a":"#, r#"{"a":1,}"#, r#"{"a":01}"#, "{}x", r#"{"a":"\x"}"#, "<html>", r#"{"a":tru}"#] {
-            assert_eq!(parse_object(bad), None, "{bad}");
+            assert_eq!(parse_object(bad), Err(Refusal::Invalid), "{bad}");
         }
         let deep = "[".repeat(100_000);
-        assert_eq!(parse_object(&format!(r#"{{"a":{deep}"#)), None);
+        assert_eq!(parse_object(&format!(r#"{{"a":{deep}"#)), Err(Refusal::Invalid));
     }
 }

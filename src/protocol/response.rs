@@ -9,8 +9,8 @@
 //! body `{RequestId, HostId, Code, Message, Recommend}` (help.aliyun.com/document_detail/28839.html).
 
 use super::error::{ApiError, Error, ResponseError, ResponseProblem};
-use super::json::{parse_object, Value};
-use super::redact::redact;
+use super::json::{parse_object, Refusal, Value};
+use super::redact::{pieces, redact, Piece, MASK};
 
 /// How many characters of an unexpected body an error quotes.
 pub const EXCERPT_CHARS: usize = 160;
@@ -92,7 +92,7 @@ pub struct Usage {
 ///
 /// Never panics, whatever the bytes.
 pub fn parse_cancel_answer(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<CancelResult, Error> {
-    let members = read_answer(http_status, body, secrets)?;
+    let members = read_answer(http_status, body, secrets, Shape::Status)?;
     Ok(CancelResult {
         request_id: text(&members, "RequestId").unwrap_or_default(),
         status: "success".to_owned(),
@@ -104,7 +104,7 @@ pub fn parse_cancel_answer(http_status: u16, body: &[u8], secrets: &[&str]) -> R
 /// Interprets a GetUploadDocumentJob answer, as [`parse_cancel_answer`] does; a success must hold a
 /// `Job` object.
 pub fn parse_job_state(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<UploadDocumentJobState, Error> {
-    let members = read_answer(http_status, body, secrets)?;
+    let members = read_answer(http_status, body, secrets, Shape::StatusOrJob)?;
     let Some(job) = object(&members, "Job") else {
         let excerpt = excerpt(body, secrets);
         return Err(Error::Response(ResponseError { http_status, problem: ResponseProblem::MissingField("Job"), excerpt }));
@@ -168,11 +168,16 @@ pub(crate) fn read_api_answer(http_status: u16, body: &[u8], secrets: &[&str]) -
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(response_error(ResponseProblem::Empty));
     }
-    let Some(members) = core::str::from_utf8(body).ok().and_then(parse_object) else {
-        return Err(response_error(ResponseProblem::NotJson));
+    let members = match core::str::from_utf8(body).map_err(|_| Refusal::Invalid).and_then(parse_object) {
+        Ok(members) => members,
+        Err(Refusal::Invalid) => return Err(response_error(ResponseProblem::NotJson)),
+        Err(Refusal::DuplicateKey) => return Err(response_error(ResponseProblem::Ambiguous)),
     };
     if (200..300).contains(&http_status) {
         return Ok(members);
+    }
+    if two_spellings(&members) {
+        return Err(response_error(ResponseProblem::Ambiguous));
     }
     Err(match field(&members, &["Code", "code"]) {
         Some(code) => api_error(&members, code, http_status, secrets),
@@ -208,17 +213,44 @@ fn api_error(members: &[(String, Value)], code: &str, http_status: u16, secrets:
     }))
 }
 
-/// The checks every answer of the job operations gets besides [`read_api_answer`]'s: not
-/// `Status: "fail"`, and a `RequestId`. Returns its members.
-fn read_answer(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<Vec<(String, Value)>, Error> {
+/// What makes a 2xx answer of a job operation a success, besides a `RequestId`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `Status: "success"` (CancelUploadDocumentJob: a body with only a `Job` is not its answer).
+    Status,
+    /// `Status: "success"`, or a `Job` object and no `Status` (GetUploadDocumentJob).
+    StatusOrJob,
+}
+
+/// Field names the reader accepts in two spellings: an answer with both is ambiguous.
+const TWO_SPELLINGS: [[&str; 2]; 6] = [
+    ["RequestId", "requestId"],
+    ["Message", "message"],
+    ["Code", "code"],
+    ["Status", "status"],
+    ["HostId", "hostId"],
+    ["Recommend", "recommend"],
+];
+
+fn two_spellings(members: &[(String, Value)]) -> bool {
+    TWO_SPELLINGS.iter().any(|names| names.iter().all(|name| members_of(members, name).is_some()))
+}
+
+/// The checks every answer of the job operations gets besides [`read_api_answer`]'s: one
+/// unambiguous object, not `Status: "fail"`, of the action's `shape`, and a `RequestId`.
+/// Returns its members.
+fn read_answer(http_status: u16, body: &[u8], secrets: &[&str], shape: Shape) -> Result<Vec<(String, Value)>, Error> {
     let members = read_api_answer(http_status, body, secrets)?;
     let response_error = |problem| Error::Response(ResponseError { http_status, problem, excerpt: excerpt(body, secrets) });
+    if two_spellings(&members) {
+        return Err(response_error(ResponseProblem::Ambiguous));
+    }
     match (field(&members, &["Status", "status"]), field(&members, &["Code", "code"])) {
         (Some("success"), _) => {}
         (Some("fail"), code) => return Err(api_error(&members, code.unwrap_or(OPERATION_FAILED), http_status, secrets)),
         (None, Some(code)) => return Err(api_error(&members, code, http_status, secrets)),
         // An answer that carries a job needs no Status of its own.
-        (None, None) if object(&members, "Job").is_some() => {}
+        (None, None) if shape == Shape::StatusOrJob && object(&members, "Job").is_some() => {}
         (None, None) => return Err(response_error(ResponseProblem::MissingField("Status"))),
         (Some(_), _) => return Err(response_error(ResponseProblem::UnknownStatus)),
     }
@@ -230,13 +262,22 @@ fn read_answer(http_status: u16, body: &[u8], secrets: &[&str]) -> Result<Vec<(S
 
 /// The start of `body` as text: control characters and runs of whitespace become one space,
 /// secrets become `***`, at most [`EXCERPT_CHARS`] characters.
+///
+/// The body (at most the read limit) is redacted from its start and only then cut: every
+/// character shown was checked not to begin a secret, so no secret loses only its tail.
 pub fn excerpt(body: &[u8], secrets: &[&str]) -> String {
-    // Scrub before cutting, so that a secret is never cut into a visible prefix.
-    let window = &body[..body.len().min(4 * EXCERPT_CHARS * 4)];
-    let text = redact(&String::from_utf8_lossy(window), secrets);
+    let text = String::from_utf8_lossy(body);
     let mut out = String::with_capacity(EXCERPT_CHARS);
     let mut count = 0;
-    for ch in text.chars() {
+    let shown = pieces(&text, secrets).flat_map(|piece| {
+        // A mask counts a character at a time, as if the redacted text were cut.
+        let (ch, repeat) = match piece {
+            Piece::Char(ch) => (ch, 1),
+            Piece::Masked => ('*', MASK.len()),
+        };
+        core::iter::repeat(ch).take(repeat)
+    });
+    for ch in shown {
         if count == EXCERPT_CHARS {
             out.push('…');
             break;

@@ -53,7 +53,7 @@ impl AssumeRole {
             if !(1..=MAX_POLICY_CHARS).contains(&chars) {
                 return malformed("policy", "a session policy of 1 to 2048 characters");
             }
-            if parse_object(policy).is_none() {
+            if parse_object(policy).is_err() {
                 return malformed("policy", "a policy object, or its JSON text: {\"Version\":\"1\",\"Statement\":[...]}");
             }
         }

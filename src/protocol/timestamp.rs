@@ -33,6 +33,49 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// Whether `text` is an ISO 8601 date and time that says its zone: `2024-01-01T00:00:00Z`,
+/// `2024-01-01T08:00:00.5+08:00`, `…+0800`.
+///
+/// A time without a zone is refused rather than read one way or the other: JavaScript reads
+/// `2024-01-01T00:00:00` as local time and `2024-01-01` as UTC, the API wants UTC, and a caller
+/// may mean either; a guess would sign a time that is off by the machine's offset, silently.
+pub fn iso8601_has_zone(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| b.get(range).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let at = |i: usize, c: u8| b.get(i) == Some(&c);
+    // YYYY-MM-DDTHH:MM
+    if !(digits(0..4) && at(4, b'-') && digits(5..7) && at(7, b'-') && digits(8..10) && matches!(b.get(10), Some(b'T' | b't' | b' '))
+        && digits(11..13) && at(13, b':') && digits(14..16))
+    {
+        return false;
+    }
+    let mut i = 16;
+    // :SS and a fraction, optional.
+    if at(i, b':') {
+        if !digits(i + 1..i + 3) {
+            return false;
+        }
+        i += 3;
+        if at(i, b'.') {
+            let count = b[i + 1..].iter().take_while(|d| d.is_ascii_digit()).count();
+            if count == 0 {
+                return false;
+            }
+            i += 1 + count;
+        }
+    }
+    // The zone: Z, ±HH:MM or ±HHMM, and nothing after it.
+    match &b[i..] {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', ..] => {
+            let zone = &b[i + 1..];
+            (zone.len() == 5 && digits(i + 1..i + 3) && at(i + 3, b':') && digits(i + 4..i + 6))
+                || (zone.len() == 4 && digits(i + 1..i + 5))
+        }
+        _ => false,
+    }
+}
+
 // Howard Hinnant's days -> (year, month, day) for the proleptic Gregorian calendar.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -63,6 +106,18 @@ mod tests {
         ];
         for (millis, text) in cases {
             assert_eq!(Timestamp::from_unix_millis(millis).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
+    fn a_time_string_must_say_its_zone() {
+        for zoned in ["2024-01-01T00:00:00Z", "2024-01-01T00:00Z", "2024-01-01t00:00:00.123456z", "2024-01-01T08:00:00+08:00",
+            "2024-01-01 08:00:00+0800", "2016-02-23T12:46:24-05:30"] {
+            assert!(super::iso8601_has_zone(zoned), "{zoned}");
+        }
+        for zoneless in ["2024-01-01T00:00:00", "2024-01-01", "2024-01-01T00:00:00.5", "2024-01-01T00:00:00+08", "2024-01-01T00:00:00Zx",
+            "Mon, 01 Jan 2024 00:00:00 GMT", "2024-01-01T00:00:00 Z", "", "2024-01-01T00:00:00.Z"] {
+            assert!(!super::iso8601_has_zone(zoneless), "{zoneless}");
         }
     }
 

@@ -10,6 +10,7 @@ use super::fetch::{caller_aborted, fetch_once};
 use super::js_imports::glue;
 use super::options::SendCall;
 use super::rejection::Rejection;
+use crate::protocol::redact::signature_secrets;
 use crate::protocol::retry::{decide, may_have_applied, server_delay_ms, Decision, FailedAttempt, RetryPolicy};
 use crate::protocol::{ApiRequest, AssumedRole, CancelResult, Error, UploadDocumentJobState};
 
@@ -62,10 +63,11 @@ async fn attempt_until_done(
         let signed = sign_now(request, &credentials, &call.destination, call.version, None, None)
             .map_err(|e| Rejection::from(e).after(attempts))?;
         // What a server or proxy may echo back and must not reach an error message.
+        let signatures = signature_secrets(&signed);
         let mut secrets = secret_parameters.to_vec();
         secrets.push(credentials.access_key_secret.as_str());
         secrets.extend(credentials.security_token.as_deref());
-        secrets.extend(signed.headers.iter().filter(|(name, _)| *name == "authorization").map(|(_, value)| value.as_str()));
+        secrets.extend(signatures.iter().map(String::as_str));
         attempts += 1;
         let (rejection, raw) = match fetch_once(&glue, &signed, &call.signal, call.timeout_ms, &secrets).await {
             Ok(raw) => match parse(raw.status, &raw.body, &secrets) {

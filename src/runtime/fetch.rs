@@ -12,7 +12,6 @@ use super::to_js::header_lines;
 use crate::protocol::error::{ResponseError, ResponseProblem};
 use crate::protocol::redact::redact;
 use crate::protocol::{Error, InputProblem, SignedRequest};
-use crate::substring::find;
 
 /// The largest answer read. The API answers in well under a kilobyte.
 const BODY_LIMIT: u32 = 1024 * 1024;
@@ -51,7 +50,7 @@ pub(crate) async fn fetch_once(
     let attempt = Attempt(glue.attempt_signal(caller_signal, timeout_ms).map_err(|cause| {
         Rejection::with_cause(Error::input("signal", InputProblem::Malformed { expected: "an AbortSignal" }), cause)
     })?);
-    let fault = |cause: JsValue| classify(&cause, caller_signal, &attempt.0, timeout_ms, secrets);
+    let fault = |cause: JsValue| classify(glue, &cause, request, caller_signal, &attempt.0, timeout_ms, secrets);
 
     let init = glue.fetch_init(request.method, &header_lines(request), &request.body, &attempt.0.signal());
 
@@ -66,6 +65,15 @@ pub(crate) async fn fetch_once(
         let problem = ResponseProblem::TooLarge { limit: BODY_LIMIT as usize };
         return Err(Error::Response(ResponseError { http_status: status, problem, excerpt: String::new() }).into());
     }
+    // The init asks for `redirect: "manual"`: a 3xx comes back as it is (Node, workerd, Deno,
+    // Bun), or in browsers as an opaque redirect, which hides status and Location (status 0: no
+    // other answer to a CORS fetch has it).
+    if status == 0 || (300..400).contains(&status) {
+        let location = response.headers().get("location").ok().flatten();
+        let location_host = location.and_then(|location| glue.redirect_host(&location, &request.url));
+        let problem = ResponseProblem::Redirect { location_host };
+        return Err(Error::Response(ResponseError { http_status: status, problem, excerpt: String::new() }).into());
+    }
     Ok(RawResponse { status, body: Uint8Array::new(&body).to_vec(), response })
 }
 
@@ -76,26 +84,21 @@ pub(crate) fn caller_aborted(signal: &JsValue) -> Option<Rejection> {
 }
 
 /// Why `fetch` or the body read failed: the caller aborted, the attempt timed out, or the network.
-fn classify(cause: &JsValue, caller_signal: &JsValue, attempt: &AttemptSignal, timeout_ms: u32, secrets: &[&str]) -> Rejection {
+fn classify(
+    glue: &Glue,
+    cause: &JsValue,
+    request: &SignedRequest,
+    caller_signal: &JsValue,
+    attempt: &AttemptSignal,
+    timeout_ms: u32,
+    secrets: &[&str],
+) -> Rejection {
     if let Some(aborted) = caller_aborted(caller_signal) {
         return aborted;
     }
     if attempt.timed_out() {
         return Rejection::with_cause(Error::Timeout { after_ms: timeout_ms }, cause.clone());
     }
-    Rejection::with_cause(Error::Network { message: redact(&describe(cause), secrets) }, cause.clone())
-}
-
-// "fetch failed (ECONNREFUSED)": the error's message and, as Node's fetch puts it, its cause's code.
-fn describe(error: &JsValue) -> String {
-    let text = |value: &JsValue, key: &str| Reflect::get(value, &key.into()).ok().and_then(|v| v.as_string());
-    let message = text(error, "message").unwrap_or_else(|| "fetch failed".to_owned());
-    let code = Reflect::get(error, &"cause".into())
-        .ok()
-        .filter(JsValue::is_object)
-        .and_then(|cause| text(&cause, "code").or_else(|| text(&cause, "message")));
-    match code {
-        Some(code) if find(&message, &code).is_none() => format!("{message} ({code})"),
-        _ => message,
-    }
+    let message = glue.network_error_message(cause, &request.url);
+    Rejection::with_cause(Error::Network { message: redact(&message, secrets) }, cause.clone())
 }

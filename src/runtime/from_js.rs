@@ -6,6 +6,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::js_imports::{glue, is_array};
 use super::rejection::Rejection;
 use crate::protocol::error::InputError;
+use crate::protocol::timestamp::iso8601_has_zone;
 use crate::protocol::{Error, InputProblem};
 use crate::substring::find;
 
@@ -159,8 +160,11 @@ pub(crate) fn optional_number(options: &Options, field: &'static str) -> Result<
     }
 }
 
-/// A `Date`, an ISO 8601 string or milliseconds since the epoch, as milliseconds; `None` when
-/// absent.
+const ZONED_TIME: &str =
+    "a Date, or an ISO 8601 string with its zone such as 2024-01-01T00:00:00Z (a time without a zone would be read as local time)";
+
+/// A `Date`, an ISO 8601 string with a zone or milliseconds since the epoch, as milliseconds;
+/// `None` when absent.
 pub(crate) fn optional_time(options: &Options, field: &'static str) -> Result<Option<f64>, Rejection> {
     let (value, error) = (options.get(field), options.error);
     let millis = if value.is_undefined() || value.is_null() {
@@ -168,6 +172,10 @@ pub(crate) fn optional_time(options: &Options, field: &'static str) -> Result<Op
     } else if let Some(date) = value.dyn_ref::<Date>() {
         date.get_time()
     } else if let Some(text) = value.as_string() {
+        // Date.parse would read a time without a zone as local time.
+        if !iso8601_has_zone(&text) {
+            return Err(error(field, InputProblem::Malformed { expected: ZONED_TIME }));
+        }
         Date::parse(&text)
     } else if let Some(number) = value.as_f64() {
         number

@@ -38,6 +38,10 @@ extern "C" {
     pub(crate) fn attempt_signal(this: &Glue, caller_signal: &JsValue, timeout_ms: u32) -> Result<AttemptSignal, JsValue>;
     #[wasm_bindgen(method)]
     pub(crate) fn sleep(this: &Glue, ms: f64, caller_signal: &JsValue) -> Promise;
+    #[wasm_bindgen(method, js_name = networkErrorMessage)]
+    pub(crate) fn network_error_message(this: &Glue, error: &JsValue, request_url: &str) -> String;
+    #[wasm_bindgen(method, js_name = redirectHost)]
+    pub(crate) fn redirect_host(this: &Glue, location: &str, request_url: &str) -> Option<String>;
     #[wasm_bindgen(method, js_name = readBody)]
     pub(crate) fn read_body(this: &Glue, response: &Response, limit: u32) -> Promise;
 

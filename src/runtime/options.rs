@@ -29,7 +29,7 @@ const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 // The options of every sending call (where and how to send), then each call's own.
 macro_rules! sending {
     ($($name:literal),* $(,)?) => {
-        option_names!["credentials", "endpoint", "proxyUrl", "signatureVersion", "signal", "timeoutMs", "maxRetries", $($name),*]
+        option_names!["credentials", "endpoint", "proxyUrl", "allowInsecureHttp", "signatureVersion", "signal", "timeoutMs", "maxRetries", $($name),*]
     };
 }
 macro_rules! job {
@@ -258,7 +258,18 @@ fn read_destination(options: &Options, default_endpoint: Option<Endpoint>) -> Re
         (None, None) => return Err(input("endpoint", InputProblem::Missing)),
     };
     let proxy = optional_string(options, "proxyUrl")?.map(|url| Endpoint::parse_option("proxyUrl", &url)).transpose()?;
-    Ok(Destination { endpoint, proxy })
+    let destination = Destination { endpoint, proxy };
+    destination.check_cleartext(read_allow_insecure_http(options)?)?;
+    Ok(destination)
+}
+
+// `allowInsecureHttp: true`: http:// to hosts other than loopback (a test network, a sidecar).
+fn read_allow_insecure_http(options: &Options) -> Result<bool, Rejection> {
+    let value = options.get("allowInsecureHttp");
+    if value.is_undefined() || value.is_null() {
+        return Ok(false);
+    }
+    value.as_bool().ok_or_else(|| input("allowInsecureHttp", wrong_type("a boolean", &value)))
 }
 
 fn read_signature_version(options: &Options) -> Result<SignatureVersion, Rejection> {

@@ -62,6 +62,8 @@ const CANCELLABLE = new Set(['Pending', 'Start', 'Running']);
 const COMPLETED = new Set(['Success', 'Failed', 'Cancelled']);
 const FAULT_TYPES = new Set(['status', 'throttle', 'reset-before', 'reset-during', 'hang', 'trickle', 'truncated', 'empty200', 'fail200', 'huge',
   'apply-then-hang', 'apply-then-reset', 'apply-then-delay', 'apply-then-gateway-error']);
+// Security faults (issue 18), applied by applySecurityFault below.
+const SECURITY_FAULT_TYPES = new Set(['redirect', 'echo', 'duplicate-key', 'job-only']);
 const STATUS_FAULT_CODES = { 429: 'Throttling', 500: 'InternalError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
 // A wildcard would not cover Authorization, so every header a V2 or V3 request sends is named.
 const CORS_ALLOW_HEADERS = 'content-type, accept, x-acs-action, x-acs-version, authorization, x-acs-date, x-acs-signature-nonce, x-acs-content-sha256, x-acs-security-token';
@@ -225,7 +227,7 @@ export async function startMockGpdb(options = {}) {
     },
     // fault.action: only a request for that action takes it (default: any request, as before).
     inject(fault, times = 1) {
-      if (!FAULT_TYPES.has(fault?.type)) throw new TypeError(`unknown fault type ${fault?.type}`);
+      if (!FAULT_TYPES.has(fault?.type) && !SECURITY_FAULT_TYPES.has(fault?.type)) throw new TypeError(`unknown fault type ${fault?.type}`);
       if (fault.action != null && !ACTIONS.has(fault.action)) throw new TypeError(`fault.action must be one of ${[...ACTIONS].join('|')}`);
       for (let i = 0; i < times; i++) faults.push(fault);
     },
@@ -553,6 +555,7 @@ export async function startMockGpdb(options = {}) {
   }
 
   async function applyFault(fault, req, rec, dups, res) {
+    if (SECURITY_FAULT_TYPES.has(fault.type)) return applySecurityFault(fault, req, rec, res);
     const requestId = randomUUID().toUpperCase();
     const retryHeaders = {
       ...(fault.retryAfter != null && { 'retry-after': String(fault.retryAfter) }),
@@ -597,6 +600,51 @@ export async function startMockGpdb(options = {}) {
       case 'apply-then-delay':
       case 'apply-then-gateway-error':
         return applyThen(fault, req, rec, dups, res);
+    }
+  }
+
+  // ---- Security faults (issue 18): what misbehaving proxies and gateways answer. ----------------
+  // redirect {status? (307), location}: a 3xx to `location` (startRecorder's url: whatever a client
+  //   that follows redirects sends there is recorded).
+  // echo {status? (400), body? ('json' | 'html'), encodings? (all of ECHO_ENCODINGS), padding? (0),
+  //   paddingChar? (' '), alsoEcho? []}: an error that quotes every secret the request carried (the
+  //   form's NamespacePassword and SecurityToken, x-acs-security-token, Authorization, V2's Signature)
+  //   and the AccessKey secret of its AccessKeyId (and `alsoEcho`), each in every encoding; JSON in
+  //   Message, or an HTML page after `padding` characters.
+  // duplicate-key: a 200 that names Status twice (a cancel: "success" then "fail"; a get: the Job's).
+  // job-only: a 200 with a Job and no Status: GetUploadDocumentJob's shape, whatever the action.
+  function applySecurityFault(fault, req, rec, res) {
+    const requestId = randomUUID().toUpperCase();
+    const json = { ...baseHeaders(requestId), 'content-type': JSON_TYPE };
+    switch (fault.type) {
+      case 'redirect': {
+        const status = fault.status ?? 307;
+        const html = `<html><body>Moved: <a href="${fault.location}">here</a></body></html>`;
+        return respond(rec, res, status, { ...baseHeaders(requestId), location: fault.location, 'content-type': 'text/html' }, html);
+      }
+      case 'echo': {
+        const id = req.headers.authorization?.match(/Credential=([^,]+)/)?.[1] ?? rec.query.AccessKeyId ?? rec.form.AccessKeyId;
+        const secrets = [
+          rec.form.NamespacePassword, rec.form.SecurityToken, req.headers['x-acs-security-token'], req.headers.authorization,
+          rec.query.Signature, Object.hasOwn(accessKeys, id ?? '') ? accessKeys[id].secret : null, ...(fault.alsoEcho ?? []),
+        ].filter(Boolean);
+        const encodings = fault.encodings ?? Object.keys(ECHO_ENCODINGS);
+        const echo = secrets.flatMap((secret) => encodings.map((name) => `${name}=${ECHO_ENCODINGS[name](secret)}`)).join(' ; ');
+        const status = fault.status ?? 400;
+        if (fault.body === 'html') {
+          const padding = (fault.paddingChar ?? ' ').repeat(fault.padding ?? 0);
+          return respond(rec, res, status, { ...baseHeaders(requestId), 'content-type': 'text/html' }, `${padding}<html><body><pre>${echo}</pre></body></html>`);
+        }
+        return respondJson(rec, req, res, status, errorBody(req, requestId, 'InvalidParameter', `The request could not be read: ${echo}`));
+      }
+      case 'duplicate-key': {
+        const body = rec.action === GET
+          ? `{"RequestId":"${requestId}","Job":{"Id":"${rec.form.JobId}","Status":"Running","Completed":false,"Status":"Cancelled"}}`
+          : `{"RequestId":"${requestId}","Status":"success","Message":"success","Status":"fail"}`;
+        return respond(rec, res, 200, json, body);
+      }
+      case 'job-only':
+        return respond(rec, res, 200, json, JSON.stringify({ RequestId: requestId, Job: { Id: rec.form.JobId, Status: 'Cancelled', Completed: true } }));
     }
   }
 
@@ -687,6 +735,52 @@ export async function startMockGpdb(options = {}) {
   mock.port = server.address().port;
   mock.url = `http://127.0.0.1:${mock.port}`;
   return mock;
+}
+
+// Every encoding in which a server, a gateway or a proxy may echo a secret (the echo fault).
+const hex = (s, lower) => (lower ? s.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()) : s);
+const formEncode = (s) => new URLSearchParams({ s }).toString().slice(2);
+const unicodeEscapes = (s, lower) => [...s].map((c) => {
+  const units = c.length === 2 ? [c.charCodeAt(0), c.charCodeAt(1)] : [c.charCodeAt(0)];
+  return units.map((u) => `\\u${u.toString(16).padStart(4, '0')}`).map((e) => (lower ? e : e.toUpperCase().replace('\\U', '\\u'))).join('');
+}).join('');
+export const ECHO_ENCODINGS = Object.freeze({
+  raw: (s) => s,
+  percent: (s) => percentEncode(s),
+  percentLower: (s) => hex(percentEncode(s), true),
+  uriComponent: (s) => encodeURIComponent(s),
+  form: formEncode,
+  formLower: (s) => hex(formEncode(s), true),
+  percentTwice: (s) => percentEncode(percentEncode(s)),
+  formThenPercent: (s) => percentEncode(formEncode(s)),
+  jsonUnicode: (s) => unicodeEscapes(s, true),
+  jsonUnicodeUpper: (s) => unicodeEscapes(s, false),
+  // Go's encoding/json and Gson escape <, >, & (and Gson = and '); PHP escapes /.
+  jsonGo: (s) => JSON.stringify(s).slice(1, -1).replace(/[<>&='\/]/g, (c) => (c === '/' ? '\\/' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)),
+  html: (s) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
+    .replace(/[^\x00-\x7f]/gu, (c) => `&#x${c.codePointAt(0).toString(16)};`),
+});
+
+/**
+ * A second local origin that records every request reaching it ({ method, url, headers, body })
+ * and answers each with a success, as a redirect target: a client that follows the redirect
+ * shows up here. Resolves { url, requests, close() }.
+ */
+export async function startRecorder() {
+  const requests = [];
+  const server = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    requests.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+    res.writeHead(200, { 'content-type': JSON_TYPE, 'access-control-allow-origin': '*' });
+    res.end(JSON.stringify({ RequestId: 'RECORDER', Status: 'success', Message: 'success', Job: { Id: 'x', Status: 'Cancelled' } }));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
 }
 
 const USAGE = 'usage: server.mjs [--port 0] [--cors ORIGIN] [--job JOBID ...] [--delay-ms N] [--cancelling-polls N]';

@@ -7,13 +7,16 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { assertScenario, BIN, collectPageProblems, launchChromium, ROOT, scratchProject, serveStatic, startMockGpdb } from './harness.mjs';
+import {
+  assertScenario, assertSecurityScenario, BIN, closedPortUrl, collectPageProblems, injectSecurityFaults, launchChromium, ROOT, scratchProject, serveStatic,
+  startMockGpdb, startRecorder,
+} from './harness.mjs';
 
 // The page runs nothing at import: the test first checks that importing fetched no wasm, then
 // calls __start(). The endpoint comes from the fragment, so no server ever sees it in a URL.
 const PAGE_ENTRY = `
   import * as lib from 'gpdb-edge';
-  import { runScenario, scenarioOptions } from './scenario.mjs';
+  import { runScenario, runSecurityScenario, scenarioOptions } from './scenario.mjs';
 
   const wasmResources = () => performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith('.wasm')).length;
 
@@ -26,6 +29,10 @@ const PAGE_ENTRY = `
     } catch (error) {
       window.__error = \`\${error?.message ?? error}\\n\${error?.stack ?? ''}\`;
     }
+  };
+  window.__security = async (unreachable) => {
+    const endpoint = decodeURIComponent(location.hash.slice(1));
+    return JSON.stringify(await runSecurityScenario(lib, scenarioOptions({ endpoint }), unreachable));
   };
   window.__imported = true;
 `;
@@ -41,6 +48,7 @@ let bundle;
 let metafile;
 let site; // the static server: { server, origin, requests }
 let mock;
+let recorder;
 let browser;
 
 before(async () => {
@@ -62,6 +70,7 @@ before(async () => {
 
   site = await serveStatic(dist);
   mock = await startMockGpdb({ quiet: true, cors: site.origin });
+  recorder = await startRecorder();
   browser = await launchChromium();
 });
 
@@ -70,6 +79,7 @@ after(async () => {
   site?.server.closeAllConnections();
   await new Promise((resolve) => (site ? site.server.close(resolve) : resolve()));
   await mock?.close();
+  await recorder?.close();
 });
 
 test('esbuild resolves the `browser` entry and keeps the wasm URL relative to the bundle', () => {
@@ -111,6 +121,21 @@ test('Chromium: cancels cross-origin, reports the API error, and signs like the 
     for (const r of [...preflights, ...mock.requests.filter((q) => q.method === 'POST')]) {
       assert.equal(r.headers.origin, site.origin, 'a cross-origin request from the page');
     }
+  } finally {
+    await page.close();
+  }
+});
+
+test('Chromium: an opaque redirect is refused and never followed; an echo is masked; a closed port is named, with the CORS hint', async () => {
+  mock.reset();
+  injectSecurityFaults(mock, recorder);
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${site.origin}/index.html#${encodeURIComponent(mock.url)}`, { waitUntil: 'networkidle', timeout: 20_000 });
+    await page.waitForFunction(() => window.__imported === true, null, { timeout: 5_000 });
+    const unreachable = await closedPortUrl();
+    const report = await page.evaluate((url) => window.__security(url), unreachable);
+    assertSecurityScenario(JSON.parse(report), mock, recorder, unreachable, { browser: true });
   } finally {
     await page.close();
   }

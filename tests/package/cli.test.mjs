@@ -118,6 +118,7 @@ test('usage errors exit 2 before anything is sent', async () => {
     [[...args(), '--region-id', 'Hangzhou'], /regionId is malformed/, ENV],
     [[...args(), '--signature-version', 'v4'], /signatureVersion is malformed.*\(--signature-version\)/, ENV],
     [[...args(), '--proxy-url', 'ftp://proxy'], /proxyUrl is malformed.*\(--proxy-url\)/, ENV],
+    [[...args(), '--endpoint', 'http://gpdb.example.com'], /endpoint is http:\/\/ to a host that is not loopback.*\(--endpoint\)/, ENV],
   ];
   for (const [argv, message, env] of cases) {
     const run = await cli(argv, env);
@@ -126,6 +127,17 @@ test('usage errors exit 2 before anything is sent', async () => {
     assertNoSecret(run);
   }
   assert.equal(mock.requests.length, 0);
+});
+
+test('--allow-insecure-http lets --endpoint be http:// beyond loopback', async () => {
+  mock.reset();
+  // 127.1 reaches the local endpoint but is not written as a loopback address; V2 does not sign the host.
+  const endpoint = mock.url.replace('127.0.0.1', '127.1');
+  const refused = await cli([...args(), '--endpoint', endpoint, '--signature-version', 'v2']);
+  assert.equal(refused.status, 2, refused.stderr);
+  const run = await cli([...args(), '--endpoint', endpoint, '--signature-version', 'v2', '--allow-insecure-http']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(mock.requests.length, 1);
 });
 
 test('--help exits 0 and documents the password sources', async () => {

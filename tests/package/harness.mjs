@@ -9,10 +9,10 @@ import http from 'node:http';
 import { dirname, extname, join, normalize, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export { startMockGpdb, DEFAULTS } from '../mock-gpdb/server.mjs';
-export { runScenario, scenarioOptions, SECRETS } from './scenario.mjs';
+export { startMockGpdb, startRecorder, DEFAULTS } from '../mock-gpdb/server.mjs';
+export { runScenario, runSecurityScenario, scenarioOptions, SECRETS } from './scenario.mjs';
 import { SECRETS } from './scenario.mjs';
-import { DEFAULTS } from '../mock-gpdb/server.mjs';
+import { DEFAULTS, ECHO_ENCODINGS } from '../mock-gpdb/server.mjs';
 import { officialContentSha256, signOfficially } from '../cross-check/official-v3-signer.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -286,4 +286,49 @@ export function assertScenario(report, mock, { expectedExports = EXPORTS } = {})
   assert.deepEqual(sent.map((r) => r.signatureVersion), ['v3', 'v2', 'v3', 'v3'], 'the first cancel signed with V3, the second with V2');
   for (const record of sent) assertOnTheWire(record);
   assertFreshNonces(mock);
+}
+
+/** A local URL nothing listens on. */
+export async function closedPortUrl() {
+  const server = http.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Injects the two faults runSecurityScenario meets: a 307 to `recorder`, then an echo. */
+export function injectSecurityFaults(mock, recorder) {
+  mock.inject({ type: 'redirect', status: 307, location: `${recorder.url}/collect?from=gpdb` }, 1);
+  mock.inject({ type: 'echo' }, 1);
+}
+
+/**
+ * The report of runSecurityScenario: the redirect refused, naming its host (a browser hides it:
+ * an opaque redirect, status 0), nothing sent to the recorder; the echo shown with every secret
+ * masked, in every encoding.
+ */
+export function assertSecurityScenario(report, mock, recorder, unreachable, { browser = false } = {}) {
+  const redirect = report.redirect;
+  assert.deepEqual([redirect.isGpdbError, redirect.kind, redirect.code, redirect.retryable, redirect.attempts, redirect.httpStatus],
+    [true, 'response', 'RedirectRefused', false, 1, browser ? 0 : 307], redirect.message);
+  assert.match(redirect.message, browser ? /^HTTP 0 redirect refused: / : new RegExp(`^HTTP 307 redirect to ${new URL(recorder.url).host} refused: `));
+  assert.deepEqual(recorder.requests, [], 'nothing reached the other origin');
+
+  const echo = report.echo;
+  assert.deepEqual([echo.kind, echo.code, echo.httpStatus], ['api', 'InvalidParameter', 400], echo.message);
+  assert.match(echo.message, /raw=\*\*\* ; percent=\*\*\*/);
+  const [, echoed] = mock.requests.filter((r) => r.method === 'POST');
+  for (const secret of [...Object.values(SECRETS), echoed.headers.authorization.split('Signature=')[1]]) {
+    for (const form of Object.values(ECHO_ENCODINGS).map((encode) => encode(secret))) {
+      assert.ok(!JSON.stringify(echo).includes(form), `a secret's form ${form.slice(0, 10)}… is shown`);
+    }
+  }
+
+  // The platform's words vary; the destination and, in a browser, why it may be CORS do not.
+  const down = report.unreachable;
+  assert.deepEqual([down.kind, down.code, down.attempts], ['network', 'NetworkError', 1], down.message);
+  assert.ok(down.message.startsWith(`network error: cannot reach ${new URL(unreachable).host}: `), down.message);
+  assert.equal(down.message.includes('a CORS refusal and an unreachable host look the same to the page'), browser, down.message);
+  assert.ok(!down.message.includes('DBInstanceId'), 'no query in the message');
 }

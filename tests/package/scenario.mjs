@@ -70,3 +70,21 @@ export async function runScenario(lib, options) {
   }
   return report;
 }
+
+// Issue 18, in every runtime that runs it: a redirect (never followed), an echo of the secrets
+// in every encoding (never shown), and a host that does not answer (named, never the query). The
+// test on the other side injects the first two faults, in order; `unreachable` is a closed port.
+export async function runSecurityScenario(lib, options, unreachable) {
+  const { cancelUploadDocumentJob, ready } = lib;
+  await ready?.();
+  const report = {};
+  const endpoints = { redirect: options.endpoint, echo: options.endpoint, unreachable };
+  for (const [name, endpoint] of Object.entries(endpoints)) {
+    try {
+      report[name] = { result: await cancelUploadDocumentJob({ ...options, endpoint, maxRetries: 0 }) };
+    } catch (error) {
+      report[name] = describeError(error, lib);
+    }
+  }
+  return report;
+}

@@ -6,17 +6,23 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Miniflare } from 'miniflare';
 
-import { assertScenario, ROOT, scratchProject, startMockGpdb, wranglerBundle } from './harness.mjs';
+import {
+  assertScenario, assertSecurityScenario, closedPortUrl, injectSecurityFaults, ROOT, scratchProject, startMockGpdb, startRecorder, wranglerBundle,
+} from './harness.mjs';
 
 const COMPATIBILITY_DATE = '2025-09-01';
 
 const WORKER = `
 import * as lib from 'gpdb-edge';
-import { runScenario, scenarioOptions } from './scenario.mjs';
+import { runScenario, runSecurityScenario, scenarioOptions } from './scenario.mjs';
 
 export default {
   async fetch(request, env) {
     try {
+      if (new URL(request.url).pathname === '/security') {
+        const unreachable = new URL(request.url).searchParams.get('unreachable');
+        return Response.json(await runSecurityScenario(lib, scenarioOptions({ endpoint: env.ENDPOINT }), unreachable));
+      }
       return Response.json(await runScenario(lib, scenarioOptions({ endpoint: env.ENDPOINT })));
     } catch (error) {
       return new Response(\`\${error?.message}\\n\${error?.stack}\`, { status: 500 });
@@ -34,6 +40,7 @@ compatibility_date = "${COMPATIBILITY_DATE}"
 
 let dir;
 let mock;
+let recorder;
 let mf;
 let bundle; // { js, jsName, wasm, wasmName }
 
@@ -41,6 +48,7 @@ before(async () => {
   dir = scratchProject('workers', { 'src/index.mjs': WORKER, 'wrangler.toml': WRANGLER_TOML });
   copyFileSync(join(ROOT, 'tests/package/scenario.mjs'), join(dir, 'src/scenario.mjs'));
   mock = await startMockGpdb({ quiet: true });
+  recorder = await startRecorder();
 
   const { out, ...emitted } = await wranglerBundle(dir);
   bundle = emitted;
@@ -60,6 +68,7 @@ before(async () => {
 after(async () => {
   await mf?.dispose();
   mock?.close();
+  await recorder?.close();
 });
 
 test('wrangler resolves the `workerd` condition: the wasm is a deploy-time module, not fetched', () => {
@@ -84,4 +93,14 @@ test('in workerd: cancels, reports the API error, and signs like the official si
     const skew = Math.abs(Date.parse(record.timestamp) - Date.now());
     assert.ok(skew < 5 * 60_000, `signed at ${record.timestamp}, within 5 minutes of now`);
   }
+});
+
+test('in workerd: a redirect is refused and never followed; an echo of the secrets is masked; a closed port is named', async () => {
+  mock.reset();
+  injectSecurityFaults(mock, recorder);
+  const unreachable = await closedPortUrl();
+  const res = await mf.dispatchFetch(`http://localhost/security?unreachable=${encodeURIComponent(unreachable)}`, { signal: AbortSignal.timeout(30_000) });
+  const text = await res.text();
+  assert.equal(res.status, 200, text);
+  assertSecurityScenario(JSON.parse(text), mock, recorder, unreachable);
 });
