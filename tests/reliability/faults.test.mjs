@@ -9,7 +9,6 @@
 // lives in the module instance for the life of the process, and would skew every later test.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import nodeCrypto from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -317,13 +316,11 @@ for (const contentLength of [true, false]) {
 // ---------------------------------------------------------------------------------------------
 // The runtime itself fails.
 
-// The Node entry draws random bytes from node:crypto's randomFillSync (scripts/node-random.mjs),
-// the other entries from crypto.getRandomValues.
-test('the random source failing: kind environment NoRandomness, not retryable, nothing sent, call after call', async () => {
+test('crypto.getRandomValues failing: kind environment NoRandomness, not retryable, nothing sent, call after call', async () => {
   fresh();
-  const original = nodeCrypto.randomFillSync;
+  const original = globalThis.crypto.getRandomValues;
   const memoryBefore = wasmMemory.buffer.byteLength;
-  nodeCrypto.randomFillSync = () => {
+  globalThis.crypto.getRandomValues = () => {
     throw new Error('no randomness today');
   };
   const seen = new Set();
@@ -350,7 +347,7 @@ test('the random source failing: kind environment NoRandomness, not retryable, n
     assert.deepEqual({ kind: outcome.kind, code: outcome.code, retryable: outcome.retryable, attempts: outcome.attempts },
       { kind: 'environment', code: 'NoRandomness', retryable: false, attempts: 0 });
   } finally {
-    nodeCrypto.randomFillSync = original;
+    globalThis.crypto.getRandomValues = original;
   }
   assert.deepEqual([...seen].map((text) => JSON.parse(text)), [{
     kind: 'environment', code: 'NoRandomness', retryable: false, attempts: 0,
