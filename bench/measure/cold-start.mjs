@@ -1,11 +1,13 @@
 // 3. Node cold start: fresh `node` processes that import a client and build one signed request
 // (without sending it), each minus the floor: a one-line ESM module timed the same way. The
 // commands run round-robin (one of each, then again), so that the load of a shared machine hits
-// them alike; medians. hyperfine is not used: it runs each command's samples in a block.
+// them alike; medians of the wall time, and of the CPU time each process reports at exit
+// (cpu-at-exit.cjs). hyperfine is not used: it runs each command's samples in a block.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { officialV3Agrees } from '../signers/official.mjs';
 import { median } from '../stats.mjs';
@@ -53,16 +55,22 @@ const signed = { method: 'POST', url: new URL(options.endpoint).origin + '/?' + 
 if (process.env.BENCH_PRINT) console.log(JSON.stringify(signed));
 `;
 
-// Round-robin, so that load changes hit every command alike.
+const CPU_AT_EXIT = fileURLToPath(new URL('./cpu-at-exit.cjs', import.meta.url));
+
+// Round-robin, so that load changes hit every command alike. Wall time, and the CPU time the
+// process reported at exit.
 function interleaved(commands, { runs, warmup, env }) {
-  const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+  const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, { wallMs: [], cpuMs: [] }]));
   for (let i = 0; i < warmup + runs; i++) {
     for (const [name, [file, ...args]] of Object.entries(commands)) {
       const start = process.hrtime.bigint();
-      const { status, stderr } = spawnSync(file, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const { status, stderr } = spawnSync(file, ['-r', CPU_AT_EXIT, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       assert.equal(status, 0, `${name} failed: ${stderr}`);
-      if (i >= warmup) samples[name].push(ms);
+      if (i >= warmup) {
+        samples[name].wallMs.push(ms);
+        samples[name].cpuMs.push(Number(/^cpu-ms (\S+)$/m.exec(stderr)[1]));
+      }
     }
   }
   return samples;
@@ -81,16 +89,24 @@ export function measureColdStart({ floorScript, gpdbEdgeScript, gpdbEdgeCjsScrip
     assert.ok(officialV3Agrees(signed, signOptions.credentials.accessKeySecret), `${name}: the official signer agrees`);
   }
 
-  const samplesMs = interleaved(commands, { runs, warmup: quick ? 0 : 2, env });
-  const medianMs = Object.fromEntries(Object.entries(samplesMs).map(([name, ms]) => [name, median(ms)]));
-  const over = (name) => medianMs[name] - medianMs.floor;
+  const samples = interleaved(commands, { runs, warmup: quick ? 0 : 2, env });
+  const medianOf = (kind) => Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, median(s[kind])]));
+  const medianMs = medianOf('wallMs');
+  const cpuMedianMs = medianOf('cpuMs');
+  const over = (medians) => Object.fromEntries(['gpdbEdge', 'gpdbEdgeCjs', 'official'].map((name) => [name, medians[name] - medians.floor]));
+  const overFloorMs = over(medianMs);
+  const cpuOverFloorMs = over(cpuMedianMs);
   return {
     runs,
     floorMs: medianMs.floor,
     medianMs,
-    overFloorMs: { gpdbEdge: over('gpdbEdge'), gpdbEdgeCjs: over('gpdbEdgeCjs'), official: over('official') },
-    ratio: over('gpdbEdge') / over('official'),
-    samplesMs,
+    overFloorMs,
+    ratio: overFloorMs.gpdbEdge / overFloorMs.official,
+    cpuFloorMs: cpuMedianMs.floor,
+    cpuMedianMs,
+    cpuOverFloorMs,
+    cpuRatio: cpuOverFloorMs.gpdbEdge / cpuOverFloorMs.official,
+    samples,
   };
 }
 

@@ -1,17 +1,21 @@
 // Run by cold-steps.mjs in a fresh `node`: the steps of the installed Node entry (node.cjs), one
 // by one and timed, then the step only a bundled server takes (the embedded bytes). Prints
-// { step: ms } as JSON.
+// { step: [wall ms, CPU ms] } as JSON; the CPU time is the process's (all threads).
 'use strict';
 const { join } = require('path');
 
 const [packageDir] = process.argv.slice(2);
 const options = JSON.parse(process.env.BENCH_SIGN_OPTIONS);
 const ms = {};
-let last = performance.now();
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+let last = [performance.now(), cpuNow()];
 const step = (name, run) => {
   const value = run();
-  const now = performance.now();
-  ms[name] = now - last;
+  const now = [performance.now(), cpuNow()];
+  ms[name] = [now[0] - last[0], now[1] - last[1]];
   last = now;
   return value;
 };

@@ -19,7 +19,12 @@ export function measureColdSteps({ gpdbEdgeDir, signOptions, quick }) {
   const samples = {};
   for (let i = 0; i < runs; i++) {
     const ms = JSON.parse(execFileSync(process.execPath, [CHILD, packageDir], { env, encoding: 'utf8' }));
-    for (const [name, value] of Object.entries(ms)) (samples[name] ??= []).push(value);
+    for (const [name, [wall, cpu]] of Object.entries(ms)) {
+      samples[name] ??= { wall: [], cpu: [] };
+      samples[name].wall.push(wall);
+      samples[name].cpu.push(cpu);
+    }
   }
-  return { runs, medianMs: Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)])) };
+  const medians = (kind) => Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, median(s[kind])]));
+  return { runs, medianMs: medians('wall'), cpuMedianMs: medians('cpu') };
 }
