@@ -5,7 +5,8 @@
 // 6c. Cold start in Chromium: a fresh browser context loads a page whose bundle signs one request,
 // timed from the bundle's first line (an esbuild banner) to the signed request: for gpdb-edge the
 // wasm fetched (served as application/wasm, so it compiles while it streams), instantiated and one
-// sign; next to a page that signs with the WebCrypto JS signer. Interleaved, medians.
+// sign; next to a page that signs with the WebCrypto JS signer. Interleaved, medians. Resource
+// Timing tells when the .wasm was requested and fully received, on the same clock.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,8 +42,11 @@ const COLD_PAGES = (benchDir) => ({
   'cold-gpdb-edge': `
 import { ready, signCancelUploadDocumentJob } from 'gpdb-edge';
 await ready();
+const readyMs = performance.now() - coldStart;
 const signed = signCancelUploadDocumentJob(${JSON.stringify(SIGN_OPTIONS)});
-window.__cold = { ms: performance.now() - coldStart, signed };
+const ms = performance.now() - coldStart;
+const [wasm] = performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('.wasm'));
+window.__cold = { ms, readyMs, wasmRequestedMs: wasm.startTime - coldStart, wasmDownloadedMs: wasm.responseEnd - coldStart, signed };
 `,
   'cold-webcrypto': `
 import { signWithWebCrypto } from ${JSON.stringify(join(benchDir, 'signers/webcrypto.mjs'))};
@@ -53,7 +57,7 @@ window.__cold = { ms: performance.now() - coldStart, signed };
 
 async function measureColdStart({ browser, origin, quick }) {
   const runs = quick ? 1 : 21;
-  const samplesMs = { gpdbEdge: [], webCrypto: [] };
+  const samplesMs = { gpdbEdge: [], webCrypto: [], wasmRequested: [], wasmDownloaded: [], ready: [] };
   const load = async (page) => {
     const context = await browser.newContext(); // a fresh cache and a fresh renderer state
     try {
@@ -79,9 +83,12 @@ async function measureColdStart({ browser, origin, quick }) {
     if (quick || i >= 2) {
       samplesMs.gpdbEdge.push(wasm.ms);
       samplesMs.webCrypto.push(js.ms);
+      samplesMs.wasmRequested.push(wasm.wasmRequestedMs);
+      samplesMs.wasmDownloaded.push(wasm.wasmDownloadedMs);
+      samplesMs.ready.push(wasm.readyMs);
     }
   }
-  return { runs, samplesMs, medianMs: { gpdbEdge: median(samplesMs.gpdbEdge), webCrypto: median(samplesMs.webCrypto) } };
+  return { runs, samplesMs, medianMs: Object.fromEntries(Object.entries(samplesMs).map(([name, ms]) => [name, median(ms)])) };
 }
 
 export async function measureChromium({ gpdbEdgeDir, quick }) {
