@@ -40,8 +40,12 @@ cp "$out/web/gpdb_edge_bg.wasm" dist/gpdb_edge_bg.wasm
 # wasm-bindgen's JS without its comments and whitespace (names kept): a third of its size.
 minify=(node_modules/.bin/esbuild --minify-whitespace --minify-syntax --log-level=warning)
 "${minify[@]}" "$out/web/gpdb_edge.js" --format=esm --outfile=dist/gpdb_edge_web.mjs
-# The same glue as CommonJS, for node.cjs.
-"${minify[@]}" "$out/web/gpdb_edge.js" --format=cjs --outfile=dist/gpdb_edge_node.cjs
+# The same glue as CommonJS, for node.cjs, drawing random bytes from /dev/urandom first
+# (scripts/node-random.mjs).
+random='globalThis.crypto.getRandomValues'
+[ "$(grep -oF "$random" "$out/web/gpdb_edge.js" | wc -l)" = 1 ] || { echo "build: wasm-bindgen glue without exactly one $random" >&2; exit 1; }
+"${minify[@]}" "$out/web/gpdb_edge.js" --format=cjs --inject:scripts/node-random.mjs --define:$random=nodeFillRandom --outfile=dist/gpdb_edge_node.cjs
+grep -qF 'nodeFillRandom(getArrayU8FromWasm0' dist/gpdb_edge_node.cjs && ! grep -qF "$random" dist/gpdb_edge_node.cjs || { echo "build: the Node glue does not draw from nodeFillRandom" >&2; exit 1; }
 # The Node entry's wasm, as a module: bundlers of Node servers (webpack, Turbopack, esbuild, Rollup)
 # carry modules into their output but not a file read at run time (README, "Platforms").
 node scripts/embed-wasm.mjs dist/gpdb_edge_bg.wasm dist/gpdb_edge_bg_wasm.cjs

@@ -1,6 +1,7 @@
-// Writes the wasm as a CommonJS module whose export is its bytes: brotli (quality 11), then base64,
-// decoded with Node's zlib at load. Brotli is the smallest of what Node decodes by itself
-// (README, "Platforms": the sizes of each way measured).
+// Writes the wasm as a CommonJS module whose export is its bytes, for bundled Node servers (an
+// installed node.cjs reads the .wasm beside it): brotli (quality 11), then base64, decoded with
+// Node's zlib at load. Brotli is the smallest of what Node decodes by itself (README, "Platforms":
+// the sizes of each way measured).
 // Usage: node scripts/embed-wasm.mjs <in.wasm> <out.cjs>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants } from 'node:zlib';

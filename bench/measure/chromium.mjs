@@ -2,6 +2,11 @@
 // browser (its `browser` entry, the wasm fetched next to the bundle), timed inside the page with
 // performance.now(). That clock is coarsened (100 µs) there, so every timed batch runs for
 // hundreds of milliseconds.
+// 6c. Cold start in Chromium: a fresh browser context loads a page whose bundle signs one request,
+// timed from the bundle's first line (an esbuild banner) to the signed request: for gpdb-edge the
+// wasm fetched (served as application/wasm, so it compiles while it streams), instantiated and one
+// sign; next to a page that signs with the WebCrypto JS signer. Interleaved, medians. Resource
+// Timing tells when the .wasm was requested and fully received, on the same clock.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 import { launchChromium, serveStatic } from '../../tests/package/harness.mjs';
-import { ACCESS_KEY_SECRET } from '../params.mjs';
-import { officialSignerAgrees } from '../signers/official.mjs';
+import { ACCESS_KEY_SECRET, SIGN_OPTIONS } from '../params.mjs';
+import { officialSignerAgrees, officialV3Agrees } from '../signers/official.mjs';
 import { median } from '../stats.mjs';
 
 const PAGE_ENTRY = (benchDir) => `
@@ -29,6 +34,63 @@ window.__batch = async (impl, n) => {
 };
 `;
 
+// The first line of each cold-start bundle, before any module's code.
+const COLD_BANNER = 'const coldStart = performance.now();';
+
+// Each page signs SIGN_OPTIONS once and reports the time since its bundle's first line.
+const COLD_PAGES = (benchDir) => ({
+  'cold-gpdb-edge': `
+import { ready, signCancelUploadDocumentJob } from 'gpdb-edge';
+await ready();
+const readyMs = performance.now() - coldStart;
+const signed = signCancelUploadDocumentJob(${JSON.stringify(SIGN_OPTIONS)});
+const ms = performance.now() - coldStart;
+const [wasm] = performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('.wasm'));
+window.__cold = { ms, readyMs, wasmRequestedMs: wasm.startTime - coldStart, wasmDownloadedMs: wasm.responseEnd - coldStart, signed };
+`,
+  'cold-webcrypto': `
+import { signWithWebCrypto } from ${JSON.stringify(join(benchDir, 'signers/webcrypto.mjs'))};
+const signed = await signWithWebCrypto(${JSON.stringify(SIGN_OPTIONS)});
+window.__cold = { ms: performance.now() - coldStart, signed };
+`,
+});
+
+async function measureColdStart({ browser, origin, quick }) {
+  const runs = quick ? 1 : 21;
+  const samplesMs = { gpdbEdge: [], webCrypto: [], wasmRequested: [], wasmDownloaded: [], ready: [] };
+  const load = async (page) => {
+    const context = await browser.newContext(); // a fresh cache and a fresh renderer state
+    try {
+      const tab = await context.newPage();
+      const problems = [];
+      tab.on('pageerror', (e) => problems.push(e.message));
+      await tab.goto(`${origin}/${page}.html`, { waitUntil: 'load' });
+      await tab.waitForFunction(() => window.__cold !== undefined, null, { timeout: 10_000 });
+      const cold = await tab.evaluate(() => window.__cold);
+      assert.deepEqual(problems, [], `${page}: no page errors`);
+      return cold;
+    } finally {
+      await context.close();
+    }
+  };
+  for (let i = 0; i < runs + (quick ? 0 : 2); i++) {
+    const wasm = await load('cold-gpdb-edge');
+    const js = await load('cold-webcrypto');
+    if (i === 0) {
+      assert.ok(officialV3Agrees(wasm.signed, ACCESS_KEY_SECRET), 'Chromium cold start: the official V3 signer agrees');
+      assert.ok(officialSignerAgrees(js.signed, ACCESS_KEY_SECRET), 'Chromium cold start, WebCrypto: the official V2 signer agrees');
+    }
+    if (quick || i >= 2) {
+      samplesMs.gpdbEdge.push(wasm.ms);
+      samplesMs.webCrypto.push(js.ms);
+      samplesMs.wasmRequested.push(wasm.wasmRequestedMs);
+      samplesMs.wasmDownloaded.push(wasm.wasmDownloadedMs);
+      samplesMs.ready.push(wasm.readyMs);
+    }
+  }
+  return { runs, samplesMs, medianMs: Object.fromEntries(Object.entries(samplesMs).map(([name, ms]) => [name, median(ms)])) };
+}
+
 export async function measureChromium({ gpdbEdgeDir, quick }) {
   const benchDir = fileURLToPath(new URL('..', import.meta.url));
   const pageDir = join(gpdbEdgeDir, 'bench-page');
@@ -41,6 +103,12 @@ export async function measureChromium({ gpdbEdgeDir, quick }) {
   await build({ entryPoints: [join(pageDir, 'main.mjs')], bundle: true, format: 'esm', platform: 'browser', outdir: dist, absWorkingDir: gpdbEdgeDir, logLevel: 'error' });
   copyFileSync(join(gpdbEdgeDir, 'node_modules/gpdb-edge/gpdb_edge_bg.wasm'), join(dist, 'gpdb_edge_bg.wasm'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>\n');
+  for (const [name, source] of Object.entries(COLD_PAGES(benchDir))) {
+    writeFileSync(join(pageDir, `${name}.mjs`), source);
+    await build({ entryPoints: [join(pageDir, `${name}.mjs`)], bundle: true, format: 'esm', platform: 'browser', outdir: dist, absWorkingDir: gpdbEdgeDir,
+      banner: { js: COLD_BANNER }, logLevel: 'error' });
+    writeFileSync(join(dist, `${name}.html`), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./${name}.js"></script>\n`);
+  }
 
   const site = await serveStatic(dist);
   const browser = await launchChromium();
@@ -66,6 +134,8 @@ export async function measureChromium({ gpdbEdgeDir, quick }) {
       result.usPerCall[name] = median(samples);
     }
     assert.deepEqual(problems, [], 'no page errors');
+    await page.close();
+    result.coldStart = await measureColdStart({ browser, origin: site.origin, quick });
     return result;
   } finally {
     await browser.close();

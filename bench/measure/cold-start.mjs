@@ -1,20 +1,33 @@
-// 3. Cold start: fresh `node` processes that import a client and build one signed request (without
-// sending it), each minus a bare `node -e 0` timed the same way. hyperfine when it is on the PATH,
-// otherwise spawned and timed here.
+// 3. Node cold start: fresh `node` processes that import a client and build one signed request
+// (without sending it), each minus the floor: a one-line ESM module timed the same way. The
+// commands run round-robin (one of each, then again), so that the load of a shared machine hits
+// them alike; medians of the wall time, and of the CPU time each process reports at exit
+// (cpu-at-exit.cjs). hyperfine is not used: it runs each command's samples in a block.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { officialV3Agrees } from '../signers/official.mjs';
 import { median } from '../stats.mjs';
 
 const OPTIONS = 'JSON.parse(process.env.BENCH_SIGN_OPTIONS)';
 
+/** The floor: Node starting, loading one ESM module and reading the options, and nothing else. */
+export const FLOOR_SCRIPT = `${OPTIONS};\n`;
+
 /** Written into .scratch/bench-package: resolves `gpdb-edge` as a user's project would. */
 export const GPDB_EDGE_SCRIPT = `
 import { signCancelUploadDocumentJob } from 'gpdb-edge';
+const signed = signCancelUploadDocumentJob(${OPTIONS});
+if (!signed.headers.authorization) throw new Error('not signed');
+if (process.env.BENCH_PRINT) console.log(JSON.stringify(signed));
+`;
+
+/** The same through `require` (node.cjs, no ESM wrapper). */
+export const GPDB_EDGE_CJS_SCRIPT = `
+const { signCancelUploadDocumentJob } = require('gpdb-edge');
 const signed = signCancelUploadDocumentJob(${OPTIONS});
 if (!signed.headers.authorization) throw new Error('not signed');
 if (process.env.BENCH_PRINT) console.log(JSON.stringify(signed));
@@ -42,68 +55,71 @@ const signed = { method: 'POST', url: new URL(options.endpoint).origin + '/?' + 
 if (process.env.BENCH_PRINT) console.log(JSON.stringify(signed));
 `;
 
-const hasHyperfine = () => spawnSync('hyperfine', ['--version'], { stdio: 'ignore' }).status === 0;
+const CPU_AT_EXIT = fileURLToPath(new URL('./cpu-at-exit.cjs', import.meta.url));
 
-function withHyperfine(commands, { runs, warmup, env }) {
-  const dir = mkdtempSync(join(tmpdir(), 'gpdb-edge-bench-'));
-  try {
-    const out = join(dir, 'hyperfine.json');
-    const args = ['-N', '--style', 'none', '--warmup', String(warmup), '--runs', String(runs), '--export-json', out];
-    for (const [name, argv] of Object.entries(commands)) args.push('-n', name, argv.join(' '));
-    execFileSync('hyperfine', args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    const { results } = JSON.parse(readFileSync(out, 'utf8'));
-    return Object.fromEntries(results.map((r) => [r.command, { medianMs: r.median * 1000, samplesMs: r.times.map((t) => t * 1000) }]));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-// Round-robin, so that load changes hit every command alike.
-function bySpawning(commands, { runs, warmup, env }) {
-  const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+// Round-robin, so that load changes hit every command alike. Wall time, and the CPU time the
+// process reported at exit.
+function interleaved(commands, { runs, warmup, env }) {
+  const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, { wallMs: [], cpuMs: [] }]));
   for (let i = 0; i < warmup + runs; i++) {
     for (const [name, [file, ...args]] of Object.entries(commands)) {
       const start = process.hrtime.bigint();
-      const { status, stderr } = spawnSync(file, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const { status, stderr } = spawnSync(file, ['-r', CPU_AT_EXIT, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       assert.equal(status, 0, `${name} failed: ${stderr}`);
-      if (i >= warmup) samples[name].push(ms);
+      if (i >= warmup) {
+        samples[name].wallMs.push(ms);
+        samples[name].cpuMs.push(Number(/^cpu-ms (\S+)$/m.exec(stderr)[1]));
+      }
     }
   }
-  return Object.fromEntries(Object.entries(samples).map(([name, ms]) => [name, { medianMs: median(ms), samplesMs: ms }]));
+  return samples;
 }
 
-export function measureColdStart({ gpdbEdgeScript, officialScript, signOptions, quick }) {
+export function measureColdStart({ floorScript, gpdbEdgeScript, gpdbEdgeCjsScript, officialScript, signOptions, quick, runs = quick ? 1 : 31 }) {
   const env = { ...process.env, BENCH_SIGN_OPTIONS: JSON.stringify(signOptions) };
   delete env.NODE_OPTIONS;
   const node = process.execPath;
-  const commands = { baseline: [node, '-e', '0'], gpdbEdge: [node, gpdbEdgeScript], official: [node, officialScript] };
+  const commands = { floor: [node, floorScript], gpdbEdge: [node, gpdbEdgeScript], gpdbEdgeCjs: [node, gpdbEdgeCjsScript], official: [node, officialScript] };
 
   // Each script really signs: run once, printing, before timing.
-  for (const name of ['gpdbEdge', 'official']) {
+  for (const name of ['gpdbEdge', 'gpdbEdgeCjs', 'official']) {
     const [file, ...args] = commands[name];
     const signed = JSON.parse(execFileSync(file, args, { env: { ...env, BENCH_PRINT: '1' }, encoding: 'utf8' }));
     assert.ok(officialV3Agrees(signed, signOptions.credentials.accessKeySecret), `${name}: the official signer agrees`);
   }
 
-  const settings = { runs: quick ? 1 : 30, warmup: quick ? 0 : 3, env };
-  const tool = hasHyperfine() ? 'hyperfine' : 'spawn';
-  const times = tool === 'hyperfine' ? withHyperfine(commands, settings) : bySpawning(commands, settings);
-  const baseline = times.baseline.medianMs;
+  const samples = interleaved(commands, { runs, warmup: quick ? 0 : 2, env });
+  const medianOf = (kind) => Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, median(s[kind])]));
+  const medianMs = medianOf('wallMs');
+  const cpuMedianMs = medianOf('cpuMs');
+  const over = (medians) => Object.fromEntries(['gpdbEdge', 'gpdbEdgeCjs', 'official'].map((name) => [name, medians[name] - medians.floor]));
+  const overFloorMs = over(medianMs);
+  const cpuOverFloorMs = over(cpuMedianMs);
   return {
-    tool,
-    runs: settings.runs,
-    baselineMs: baseline,
-    medianMs: { gpdbEdge: times.gpdbEdge.medianMs, official: times.official.medianMs },
-    overBaselineMs: { gpdbEdge: times.gpdbEdge.medianMs - baseline, official: times.official.medianMs - baseline },
-    samplesMs: Object.fromEntries(Object.entries(times).map(([name, t]) => [name, t.samplesMs])),
+    runs,
+    floorMs: medianMs.floor,
+    medianMs,
+    overFloorMs,
+    ratio: overFloorMs.gpdbEdge / overFloorMs.official,
+    cpuFloorMs: cpuMedianMs.floor,
+    cpuMedianMs,
+    cpuOverFloorMs,
+    cpuRatio: cpuOverFloorMs.gpdbEdge / cpuOverFloorMs.official,
+    samples,
   };
 }
 
 export function writeColdStartScripts(gpdbEdgeDir, officialDir) {
-  const gpdbEdgeScript = join(gpdbEdgeDir, 'cold-start.mjs');
-  const officialScript = join(officialDir, 'cold-start.mjs');
-  writeFileSync(gpdbEdgeScript, GPDB_EDGE_SCRIPT);
-  writeFileSync(officialScript, OFFICIAL_SCRIPT);
-  return { gpdbEdgeScript, officialScript };
+  const scripts = {
+    floorScript: join(gpdbEdgeDir, 'cold-start-floor.mjs'),
+    gpdbEdgeScript: join(gpdbEdgeDir, 'cold-start.mjs'),
+    gpdbEdgeCjsScript: join(gpdbEdgeDir, 'cold-start.cjs'),
+    officialScript: join(officialDir, 'cold-start.mjs'),
+  };
+  writeFileSync(scripts.floorScript, FLOOR_SCRIPT);
+  writeFileSync(scripts.gpdbEdgeScript, GPDB_EDGE_SCRIPT);
+  writeFileSync(scripts.gpdbEdgeCjsScript, GPDB_EDGE_CJS_SCRIPT);
+  writeFileSync(scripts.officialScript, OFFICIAL_SCRIPT);
+  return scripts;
 }

@@ -4,14 +4,20 @@
 // and the slope of a least-squares line through (batch size, median round trip) is the time per
 // call; the dispatch overhead is the intercept and drops out. What the worker's Date.now() saw is
 // reported next to it as a cross-check.
+// 6d. Cold start in workerd: a fresh Miniflare (a new workerd process) for each sample, timed from
+// `new Miniflare` to the answer of its first request, which signs one request; minus the same for
+// a bare Worker that only answers, and next to a Worker that signs with the WebCrypto JS signer.
+// The Worker's start (its modules loaded, the wasm compiled, instantiated at the top level) and
+// the first request are also reported apart, and the workerd process's CPU time up to the first
+// answer. Interleaved, medians.
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 
 import { ACCESS_KEY_SECRET, SIGN_OPTIONS } from '../params.mjs';
-import { officialSignerAgrees } from '../signers/official.mjs';
+import { officialSignerAgrees, officialV3Agrees } from '../signers/official.mjs';
 import { fitLine, median } from '../stats.mjs';
 
 const COMPATIBILITY_DATE = '2025-09-01';
@@ -37,6 +43,76 @@ export default {
 };
 `;
 
+// CPU time so far of this process's workerd children, all threads, from Linux's schedstat (ns):
+// unlike the wall time, it does not grow while workerd waits for a core on a shared machine.
+function workerdCpuMs() {
+  let ns = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (comm !== 'workerd' || parent !== process.pid) continue;
+      for (const task of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // A process that went away meanwhile.
+    }
+  }
+  return ns / 1e6;
+}
+
+const COLD_WORKERS = {
+  bare: `export default { fetch: () => Response.json({}) };`,
+  gpdbEdge: `
+import { signCancelUploadDocumentJob } from './node_modules/gpdb-edge/workerd.mjs';
+import { SIGN_OPTIONS } from './bench-params.mjs';
+export default { fetch: () => Response.json(signCancelUploadDocumentJob(SIGN_OPTIONS)) };
+`,
+  webCrypto: `
+import { signWithWebCrypto } from './bench-webcrypto.mjs';
+import { SIGN_OPTIONS } from './bench-params.mjs';
+export default { fetch: async () => Response.json(await signWithWebCrypto(SIGN_OPTIONS)) };
+`,
+};
+
+async function measureColdStart({ gpdbEdgeDir, quick }) {
+  const runs = quick ? 1 : 21;
+  const samples = Object.fromEntries(Object.keys(COLD_WORKERS).map((name) => [name, { startMs: [], firstRequestMs: [], totalMs: [], cpuMs: [] }]));
+  for (const [name, source] of Object.entries(COLD_WORKERS)) writeFileSync(join(gpdbEdgeDir, `bench-cold-${name}.mjs`), source);
+  for (let i = 0; i < runs + (quick ? 0 : 1); i++) {
+    for (const name of Object.keys(COLD_WORKERS)) {
+      const start = performance.now();
+      const mf = new Miniflare({
+        modules: true,
+        scriptPath: join(gpdbEdgeDir, `bench-cold-${name}.mjs`),
+        modulesRoot: gpdbEdgeDir,
+        modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+        compatibilityDate: COMPATIBILITY_DATE,
+      });
+      try {
+        await mf.ready;
+        const ready = performance.now();
+        const res = await mf.dispatchFetch('http://bench.local/');
+        const body = await res.json();
+        const end = performance.now();
+        const cpuMs = workerdCpuMs();
+        assert.equal(res.status, 200);
+        if (name === 'gpdbEdge' && i === 0) assert.ok(officialV3Agrees(body, ACCESS_KEY_SECRET), 'workerd cold start: the official V3 signer agrees');
+        if (quick || i >= 1) {
+          samples[name].startMs.push(ready - start);
+          samples[name].firstRequestMs.push(end - ready);
+          samples[name].totalMs.push(end - start);
+          samples[name].cpuMs.push(cpuMs);
+        }
+      } finally {
+        await mf.dispose();
+      }
+    }
+  }
+  const medians = (s) => ({ startMs: median(s.startMs), firstRequestMs: median(s.firstRequestMs), totalMs: median(s.totalMs), cpuMs: median(s.cpuMs) });
+  return { runs, medianMs: Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, medians(s)])), samples };
+}
+
 export async function measureWorkerd({ gpdbEdgeDir, quick }) {
   writeFileSync(join(gpdbEdgeDir, 'bench-worker.mjs'), WORKER);
   copyFileSync(fileURLToPath(new URL('../signers/webcrypto.mjs', import.meta.url)), join(gpdbEdgeDir, 'bench-webcrypto.mjs'));
@@ -49,6 +125,7 @@ export async function measureWorkerd({ gpdbEdgeDir, quick }) {
     modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
     compatibilityDate: COMPATIBILITY_DATE,
   });
+  let result;
   try {
     await mf.ready;
     const batch = async (impl, n) => {
@@ -62,7 +139,7 @@ export async function measureWorkerd({ gpdbEdgeDir, quick }) {
 
     const sizes = quick ? [1, 20] : [1_000, 4_000, 16_000];
     const reps = quick ? 1 : 5;
-    const result = { sizes, reps, usPerCall: {}, interceptMs: {}, medianMs: {}, insideClockUsPerCall: {} };
+    result = { sizes, reps, usPerCall: {}, interceptMs: {}, medianMs: {}, insideClockUsPerCall: {} };
     for (const impl of ['wasm', 'webCrypto']) {
       // Warm-up: the first thousands of calls run in V8's baseline tiers, several times slower.
       for (let i = 0; i < (quick ? 1 : 3); i++) await batch(impl, quick ? 5 : 4_000);
@@ -87,8 +164,9 @@ export async function measureWorkerd({ gpdbEdgeDir, quick }) {
       // 0 where workerd froze Date.now() over the loop.
       result.insideClockUsPerCall[name] = (inside.ms / inside.n) * 1000;
     }
-    return result;
   } finally {
     await mf.dispose();
   }
+  result.coldStart = await measureColdStart({ gpdbEdgeDir, quick });
+  return result;
 }

@@ -9,6 +9,7 @@
 // lives in the module instance for the life of the process, and would skew every later test.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -316,12 +317,19 @@ for (const contentLength of [true, false]) {
 // ---------------------------------------------------------------------------------------------
 // The runtime itself fails.
 
-test('crypto.getRandomValues failing: kind environment NoRandomness, not retryable, nothing sent, call after call', async () => {
+// The Node entry reads /dev/urandom first, then crypto.getRandomValues (scripts/node-random.mjs):
+// both fail here.
+test('/dev/urandom and crypto.getRandomValues failing: kind environment NoRandomness, not retryable, nothing sent, call after call', async () => {
   fresh();
   const original = globalThis.crypto.getRandomValues;
+  const { openSync } = fs;
   const memoryBefore = wasmMemory.buffer.byteLength;
   globalThis.crypto.getRandomValues = () => {
     throw new Error('no randomness today');
+  };
+  fs.openSync = (path, ...rest) => {
+    if (path === '/dev/urandom') throw Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' });
+    return openSync(path, ...rest);
   };
   const seen = new Set();
   try {
@@ -348,6 +356,7 @@ test('crypto.getRandomValues failing: kind environment NoRandomness, not retryab
       { kind: 'environment', code: 'NoRandomness', retryable: false, attempts: 0 });
   } finally {
     globalThis.crypto.getRandomValues = original;
+    fs.openSync = openSync;
   }
   assert.deepEqual([...seen].map((text) => JSON.parse(text)), [{
     kind: 'environment', code: 'NoRandomness', retryable: false, attempts: 0,
