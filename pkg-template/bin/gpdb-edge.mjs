@@ -42,8 +42,8 @@ call signs and sends any Alibaba Cloud RPC action and prints its JSON answer:
   --endpoint <url>                 the product's endpoint, e.g. https://gpdb.aliyuncs.com (required)
   --query <Name=value>             a query string parameter (repeatable)
   --body <Name=value>              a form body parameter (repeatable)
-  --query-env <Name=VAR>, --body-env <Name=VAR>
-                                   a parameter read from environment variable VAR: a secret, redacted from errors
+  --body-env <Name=VAR>            a form body parameter read from environment variable VAR: a secret,
+                                   redacted from errors (a secret never goes in the query string, the URL)
   --idempotent                     the action may be sent twice: retry timeouts and 5xx too
   (and --proxy-url, --signature-version, --timeout-ms, --max-retries, --json as above)
 
@@ -56,7 +56,7 @@ error (or, with --wait, the job ended otherwise or did not stop in time), 2 usag
 
 const COMMANDS = ['cancel-upload-document-job', 'get-upload-document-job', 'call'];
 // Flags of one command only: [flags, the command they go with].
-const CALL_FLAGS = ['action', 'version', 'query', 'body', 'query-env', 'body-env', 'idempotent'];
+const CALL_FLAGS = ['action', 'version', 'query', 'body', 'body-env', 'idempotent'];
 const JOB_FLAGS = ['region-id', 'db-instance-id', 'namespace', 'collection', 'job-id', 'namespace-password-file'];
 // Parameters that are secrets by default (as callApi has them): never accepted as a flag's value.
 const SECRET_PARAMETERS = ['NamespacePassword', 'Password'];
@@ -84,7 +84,6 @@ const OPTIONS = {
   version: { type: 'string' },
   query: { type: 'string', multiple: true },
   body: { type: 'string', multiple: true },
-  'query-env': { type: 'string', multiple: true },
   'body-env': { type: 'string', multiple: true },
   idempotent: { type: 'boolean', default: false },
 };
@@ -136,7 +135,7 @@ if (command !== 'cancel-upload-document-job' && (values.wait || values['poll-int
 const misplaced = (command === 'call' ? JOB_FLAGS : CALL_FLAGS).find((flag) => values[flag] !== undefined && values[flag] !== false);
 if (misplaced) usageError(`--${misplaced} does not go with ${command}`);
 
-const flagOf = { action: '--action', version: '--version', secrets: '--query-env/--body-env', regionId: '--region-id', dbInstanceId: '--db-instance-id', collection: '--collection', jobId: '--job-id', namespacePassword: 'GPDB_NAMESPACE_PASSWORD', namespace: '--namespace', endpoint: '--endpoint', proxyUrl: '--proxy-url', allowInsecureHttp: '--allow-insecure-http', signatureVersion: '--signature-version', pollIntervalMs: '--poll-interval-ms', maxWaitMs: '--max-wait-ms' };
+const flagOf = { action: '--action', version: '--version', secrets: '--body-env', regionId: '--region-id', dbInstanceId: '--db-instance-id', collection: '--collection', jobId: '--job-id', namespacePassword: 'GPDB_NAMESPACE_PASSWORD', namespace: '--namespace', endpoint: '--endpoint', proxyUrl: '--proxy-url', allowInsecureHttp: '--allow-insecure-http', signatureVersion: '--signature-version', pollIntervalMs: '--poll-interval-ms', maxWaitMs: '--max-wait-ms' };
 // `call`'s parameters: Name=value flags, and Name=VAR flags whose value is read from the environment.
 function parameters(flag, pairs = [], fromEnvironment = [], secrets = []) {
   const out = {};
@@ -147,7 +146,7 @@ function parameters(flag, pairs = [], fromEnvironment = [], secrets = []) {
   };
   for (const pair of pairs) {
     const [name, value] = split(pair, flag);
-    if (SECRET_PARAMETERS.includes(name)) usageError(`${name} is not accepted on the command line (visible in \`ps\`): use --${flag}-env ${name}=VARIABLE`);
+    if (SECRET_PARAMETERS.includes(name)) usageError(`${name} is not accepted on the command line (visible in \`ps\`): use --body-env ${name}=VARIABLE`);
     out[name] = value;
   }
   for (const pair of fromEnvironment) {
@@ -167,7 +166,7 @@ const call = command === 'call' && {
   proxyUrl: values['proxy-url'],
   allowInsecureHttp: values['allow-insecure-http'],
   signatureVersion: values['signature-version'],
-  query: parameters('query', values.query, values['query-env'], secrets),
+  query: parameters('query', values.query, [], secrets),
   body: parameters('body', values.body, values['body-env'], secrets),
   secrets,
   idempotent: values.idempotent,

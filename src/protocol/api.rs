@@ -6,8 +6,10 @@
 //! the signature's and the credentials' parameters, which the signer alone sets).
 
 use std::borrow::Cow;
+use std::fmt;
 
 use super::error::{Error, InputError, InputProblem};
+use super::redact::MASK;
 
 /// The longest parameter value accepted, in UTF-8 bytes. Values beyond a few kilobytes belong in
 /// the form body; this bounds what a mistaken caller can make the signer hash.
@@ -35,7 +37,7 @@ const COMMON_PARAMETERS: [&str; 11] = [
 
 /// One RPC request before signing: `Action`, `Version`, and the parameters of the query string
 /// and of the `application/x-www-form-urlencoded` body, in the order they are sent.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ApiRequest<'a> {
     /// `Action`, e.g. `AssumeRole`.
     pub action: &'a str,
@@ -45,6 +47,20 @@ pub struct ApiRequest<'a> {
     pub query: Vec<(&'a str, &'a str)>,
     /// Parameters of the form body.
     pub body: Vec<(&'a str, &'a str)>,
+}
+
+// Every value is masked: which parameters a caller marked secret is not known here, and a
+// request's values are the caller's own (Debug shows the names and the shape).
+impl fmt::Debug for ApiRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let masked = |params: &[(&'_ str, &'_ str)]| params.iter().map(|(name, _)| (name.to_string(), MASK)).collect::<Vec<_>>();
+        f.debug_struct("ApiRequest")
+            .field("action", &self.action)
+            .field("version", &self.version)
+            .field("query", &masked(&self.query))
+            .field("body", &masked(&self.body))
+            .finish()
+    }
 }
 
 impl<'a> ApiRequest<'a> {
@@ -132,6 +148,15 @@ mod tests {
     fn problem(request: &ApiRequest<'_>) -> (String, &'static str) {
         let error = request.validate().unwrap_err();
         (error.to_string(), error.code().to_owned().leak())
+    }
+
+    #[test]
+    fn debug_masks_every_value() {
+        let shown = format!("{:?}", request(vec![("RegionId", "cn-hangzhou")], vec![("NamespacePassword", "pass word"), ("Token", "t0k")]));
+        assert!(shown.contains("NamespacePassword") && shown.contains("***"), "{shown}");
+        for value in ["cn-hangzhou", "pass word", "t0k"] {
+            assert!(!shown.contains(value), "{value} in {shown}");
+        }
     }
 
     #[test]

@@ -168,6 +168,13 @@ pub(crate) fn read_api(options: &Options) -> Result<ApiCall, Rejection> {
     if !call.secret_names.iter().all(given) {
         return Err(input("secrets", InputProblem::Malformed { expected: "names of parameters given in query or body" }));
     }
+    // A secret never travels in the URL (proxies and servers log URLs): the RPC gateway reads a
+    // parameter from the form body as from the query.
+    let secret = |name: &str| DEFAULT_SECRET_PARAMETERS.contains(&name) || call.secret_names.iter().any(|s| s == name);
+    if let Some((name, _)) = request.query.iter().find(|(name, _)| secret(name)) {
+        let problem = InputProblem::Malformed { expected: "a secret parameter in body, never in query (the URL)" };
+        return Err(Error::Input(InputError { field: format!("query.{name}").into(), problem }).into());
+    }
     Ok(call)
 }
 

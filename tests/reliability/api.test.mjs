@@ -116,6 +116,8 @@ test('callApi: bad input is a kind input error that says what to do, and nothing
     [{ query: { Action: 'x' } }, 'MalformedParameter', 'query.Action', /no common parameter/],
     [{ query: { JobId: 'x' } }, 'MalformedParameter', 'body.JobId', /each parameter once/],
     [{ secrets: ['Missing'] }, 'MalformedParameter', 'secrets', /names of parameters given/],
+    [{ query: { Password: 'x' } }, 'MalformedParameter', 'query.Password', /in body, never in query/],
+    [{ query: { Token: 'x' }, secrets: ['Token'] }, 'MalformedParameter', 'query.Token', /in body, never in query/],
     [{ secrets: 'Password' }, 'InvalidType', 'secrets', /an array of parameter names/],
     [{ idempotent: 'yes' }, 'InvalidType', 'idempotent', /a boolean/],
     [{ endpoint: undefined }, 'MissingParameter', 'endpoint', /endpoint is required/],
