@@ -135,7 +135,7 @@ impl Endpoint {
     /// Whether its host is `localhost`, an address in `127.0.0.0/8` or `[::1]`: a request to it
     /// never leaves the machine.
     pub fn is_loopback(&self) -> bool {
-        let (host, _) = split_host_port(self.parts().1);
+        let host = host_of(self.parts().1);
         host == "localhost" || is_ipv4_loopback(host) || host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).is_some_and(is_ipv6_loopback)
     }
 
@@ -182,14 +182,13 @@ impl Destination {
     }
 }
 
-// `host` and the port, if the authority names one. An IPv6 host keeps its brackets.
-fn split_host_port(authority: &str) -> (&str, Option<&str>) {
+// The authority's host, without its port. An IPv6 host keeps its brackets.
+fn host_of(authority: &str) -> &str {
     let host_end = match authority.strip_prefix('[') {
         Some(rest) => find(rest, "]").map_or(authority.len(), |i| i + 2),
         None => authority.bytes().rposition(|b| b == b':').unwrap_or(authority.len()),
     };
-    let (host, port) = authority.split_at_checked(host_end).unwrap_or((authority, ""));
-    (host, port.strip_prefix(':'))
+    authority.get(..host_end).unwrap_or(authority)
 }
 
 // Four decimal octets, no leading zeros (a URL parser reads `0127` as octal), the first 127.

@@ -7,7 +7,7 @@
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::credentials::{read_credentials, CredentialsSource};
+use super::credentials::CredentialsSource;
 use super::from_js::{
     credentials, input, option_names, optional_number, optional_string, optional_time, plain_object, required_string,
     string_value, unknown_option, unreadable, wrong_type, OptionNames, Options,
@@ -114,20 +114,17 @@ pub(crate) fn read_send(options: &Options, default_endpoint: Option<Endpoint>) -
 /// What a sign call takes: [`read_send`]'s options checked (one options object serves both
 /// calls), credentials that are not a provider, and the fixed time and nonce.
 pub(crate) fn read_sign(options: &Options, default_endpoint: Option<Endpoint>) -> Result<SignCall, Rejection> {
-    let destination = read_destination(options, default_endpoint)?;
-    let version = read_signature_version(options)?;
-    let given = options.get("credentials");
-    if given.is_function() {
-        let problem = InputProblem::WrongType { expected: "a credentials object (signing is synchronous)", found: "a function" };
-        return Err(credentials("credentials", problem));
-    }
-    read_signal(options)?;
-    read_timeout(options)?;
-    read_max_retries(options)?;
+    let send = read_send(options, default_endpoint)?;
+    let credentials = match send.credentials {
+        CredentialsSource::Static(credentials) => credentials,
+        CredentialsSource::Provider(_) => {
+            let problem = InputProblem::WrongType { expected: "a credentials object (signing is synchronous)", found: "a function" };
+            return Err(credentials("credentials", problem));
+        }
+    };
     let timestamp_ms = optional_time(options, "timestamp")?;
     let nonce = optional_string(options, "nonce")?;
-    let (credentials, _) = read_credentials(&given)?;
-    Ok(SignCall { credentials, destination, version, timestamp_ms, nonce })
+    Ok(SignCall { credentials, destination: send.destination, version: send.version, timestamp_ms, nonce })
 }
 
 /// The job's parameters, checked, and the endpoint of its region.
