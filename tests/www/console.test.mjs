@@ -1577,4 +1577,44 @@ describe('the signing routes', () => {
       await new Promise((resolve) => upstream.close(resolve));
     }
   });
+
+  test('signing as the operator\'s STS session, that session\'s key id, secret and token are redacted too', async () => {
+    let echoing;
+    // gpdb echoing the credentials that signed the request: the key id from Authorization, the
+    // token from its header, and the secret as the endpoint issued it.
+    const upstream = http.createServer((req, res) => {
+      req.resume().on('end', () => {
+        const keyId = /Credential=([^,]+),/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+        const session = echoing?.accessKeys[keyId];
+        const echo = `key ${keyId}, secret ${session?.secret}, token ${req.headers['x-acs-security-token']}`;
+        const body = req.headers['x-acs-action'] === GET
+          ? { RequestId: 'R-GET', Status: 'success', Job: { Id: 'job-echo', Status: 'Failed', Error: echo, ErrorCode: keyId } }
+          : { RequestId: 'R-CANCEL', Code: 'Echo.Error', Message: echo };
+        res.writeHead(req.headers['x-acs-action'] === GET ? 200 : 400, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      });
+    });
+    await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    echoing = await startStack({ upstream: `http://127.0.0.1:${upstream.address().port}` });
+    try {
+      const body = JSON.stringify({ ...params, jobId: 'job-echo' });
+      const job = await (await post(echoing.site, '/api/job', { body })).json();
+      assert.equal(job.job.error, 'key ***, secret ***, token ***');
+      assert.equal(job.job.errorCode, '***');
+      const cancel = await post(echoing.site, '/api/cancel', { body });
+      assert.equal(cancel.status, 400);
+      const text = await cancel.text();
+      assert.equal(JSON.parse(text).error.message, 'Echo.Error: key ***, secret ***, token *** (RequestId R-CANCEL)');
+      // The session the endpoint's STS issued (it names the operator), not the key table's fixed one.
+      const sessions = Object.entries(echoing.accessKeys).filter(([, account]) => account.roleSessionName === LOCAL_OPERATOR);
+      assert.equal(sessions.length, 1, 'one STS session, for the operator and the instance');
+      const [[keyId, { secret, securityToken }]] = sessions;
+      for (const value of [keyId, secret, securityToken]) {
+        assert.ok(!text.includes(value) && !JSON.stringify(job).includes(value), `${value.slice(0, 8)}… redacted`);
+      }
+    } finally {
+      await echoing?.close();
+      upstream.closeAllConnections();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
 });

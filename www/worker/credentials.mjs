@@ -13,6 +13,8 @@ import { alibabaError, json, newRequestId } from './responses.mjs';
 // AssumeRole's shortest DurationSeconds (https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-assumerole).
 // gpdb-edge in the page asks again 5 minutes before `expiration`.
 const DURATION_SECONDS = 900;
+// The status per error kind. Unlike signing mode's (signing.mjs), `input` is 500: the operator sent
+// only checked instance ids, so an AssumeRole input error is the Worker's settings (STS_ROLE_ARN).
 const STATUS_BY_KIND = { input: 500, credentials: 500, network: 502, response: 502, timeout: 504, aborted: 499 };
 
 // assumeRole providers by role, key, session name and instance, for the isolate's lifetime: each

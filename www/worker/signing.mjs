@@ -77,6 +77,9 @@ function pageRoute(call, answer) {
 
     const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
     const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+    // gpdb-edge already keeps secrets out of its errors; the key id, successful answers and a second
+    // pass are the Worker's own rule. Its list holds every credential the call signs with.
+    const secrets = [accessKeyId, accessKeySecret, params.namespacePassword].filter((s) => typeof s === 'string' && s !== '');
     // With STS_ROLE_ARN, the operator's own STS credentials for this instance, as forwarding mode
     // gets them: the Worker's key then needs only sts:AssumeRole. Without it, the Worker's key.
     let credentials = { accessKeyId, accessKeySecret };
@@ -85,10 +88,14 @@ function pageRoute(call, answer) {
       if (malformed) return refuse(...malformed);
       const assumed = await operatorCredentials(env, operator, params.regionId, params.dbInstanceId);
       if (!assumed) return refuse(500, 'Console.NotConfigured', 'STS_ROLE_ARN is set, but not the Worker\'s AccessKey.');
-      ({ credentials } = assumed);
+      // The provider as the call sees it, adding the session's key id, secret and token to the list
+      // each time the call asks for them (a retry may get renewed ones).
+      credentials = async () => {
+        const session = await assumed.credentials();
+        secrets.push(...[session.accessKeyId, session.accessKeySecret, session.securityToken].filter((s) => typeof s === 'string' && s !== ''));
+        return session;
+      };
     }
-    // gpdb-edge already keeps secrets out of its errors; the key id and a second pass are the Worker's own rule.
-    const secrets = [accessKeyId, accessKeySecret, params.namespacePassword].filter((s) => typeof s === 'string' && s !== '');
     try {
       const result = await call({
         ...Object.fromEntries(PAGE_FIELDS.filter((key) => key in params).map((key) => [key, params[key]])),
