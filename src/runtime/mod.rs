@@ -3,11 +3,9 @@
 //! everything is [`crate::protocol`] types. This file holds the exports only.
 
 mod api;
-mod attempts;
 mod calls;
 mod credentials;
 mod environment;
-mod fetch;
 mod from_js;
 mod jobs;
 mod js_imports;
@@ -17,9 +15,9 @@ mod to_js;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use calls::Call;
+pub use calls::PendingCall;
 pub use js_imports::Glue;
 use crate::protocol::Action;
 
@@ -78,8 +76,12 @@ pub fn check_assume_role(options: JsValue) -> Result<(), JsValue> {
     api::check_assume_role(&options)
 }
 
-/// Runs an asynchronous export. One future type for all (a `#[wasm_bindgen] async fn` or a
-/// `future_to_promise` each compiled the promise machinery into each: 1.5 KB gzip apiece).
+/// Runs an asynchronous export: the glue's `runCall` drives its [`PendingCall`].
 fn run(call: Call, options: JsValue) -> Promise {
-    future_to_promise(async move { calls::run(call, options).await.map_err(JsValue::from) })
+    let mut call = PendingCall::new(call, options);
+    match js_imports::glue() {
+        Ok(glue) => glue.run_call(call),
+        // Without its entry file the module can read no options: `begin` says why.
+        Err(_) => Promise::reject(&call.begin().err().unwrap_or_default()),
+    }
 }
