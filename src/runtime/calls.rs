@@ -11,7 +11,8 @@ use web_sys::Response;
 use super::credentials::{credentials_of, provider_failed, CredentialsSource};
 use super::environment::{random_unit, set_server_time, sign_now};
 use super::js_imports::glue;
-use super::options::{self, ApiCall, SendCall, API_SEND, ASSUME_ROLE, JOB_SEND};
+use super::from_js::Options;
+use super::options::{self, ApiCall, SendCall, API_SEND, API_SIGN, ASSUME_ROLE, JOB_SEND, JOB_SIGN};
 use super::rejection::Rejection;
 use super::{jobs, to_js};
 use crate::protocol::error::{ResponseError, ResponseProblem};
@@ -19,8 +20,9 @@ use crate::protocol::redact::{redact, signature_secrets};
 use crate::protocol::retry::{decide, may_have_applied, server_delay_ms, Decision, FailedAttempt, RetryPolicy};
 use crate::protocol::{
     check_api_answer, parse_assume_role_answer, parse_cancel_answer, parse_job_state, Action, ApiRequest, AssumeRole, AssumedRole,
-    CancelResult, Credentials, Error, InputProblem, UploadDocumentJobParameters, UploadDocumentJobState,
+    CancelResult, Credentials, Endpoint, Error, InputProblem, UploadDocumentJobParameters, UploadDocumentJobState,
 };
+use crate::protocol::sts;
 
 /// The largest answer read. The API answers in well under a kilobyte.
 const BODY_LIMIT: u32 = 1024 * 1024;
@@ -45,7 +47,7 @@ pub(crate) enum Call {
 }
 
 /// What a call's options said: its action's parameters.
-enum Params {
+pub(crate) enum Params {
     Job(UploadDocumentJobParameters),
     Api(ApiCall),
     Role(AssumeRole),
@@ -155,12 +157,8 @@ impl PendingCall {
 impl PendingCall {
     /// Reads the options: `[signal, timeoutMs, provider, bodyLimit]` for the glue's loop.
     pub fn begin(&mut self) -> Result<js_sys::Array, JsValue> {
-        let (params, send) = read(self.call, &self.options)?;
-        let stage = match self.call {
-            Call::Job(action) => Stage::Job(action),
-            Call::Api => Stage::Api,
-            Call::AssumeRole => Stage::Role,
-        };
+        let (params, _, send) = read(self.call, &self.options, false)?;
+        let stage = first_stage(self.call);
         let provider = match &send.credentials {
             CredentialsSource::Provider(provider) => provider.into(),
             CredentialsSource::Static(_) => JsValue::UNDEFINED,
@@ -307,24 +305,66 @@ impl PendingCall {
     }
 }
 
-fn read(call: Call, options: &JsValue) -> Result<(Params, SendCall), Rejection> {
-    Ok(match call {
-        Call::Job(_) => {
-            let options = options::read(options, &JOB_SEND)?;
-            let (job, endpoint) = options::read_job(&options)?;
-            (Params::Job(job), options::read_send(&options, Some(endpoint))?)
-        }
-        Call::Api => {
-            let options = options::read(options, &API_SEND)?;
-            let api = options::read_api(&options)?;
-            (Params::Api(api), options::read_send(&options, None)?)
-        }
-        Call::AssumeRole => {
-            let options = options::read(options, &ASSUME_ROLE)?;
-            let role = options::read_assume_role(&options)?;
-            (Params::Role(role), options::read_send(&options, Some(options::sts_endpoint()?))?)
-        }
-    })
+/// Reads a call's options: its action's parameters, and where and how to send. `signing`: for a
+/// sign export, whose options add `timestamp` and `nonce`.
+pub(crate) fn read(call: Call, options: &JsValue, signing: bool) -> Result<(Params, Options, SendCall), Rejection> {
+    let (names, read_params): (_, ParamsReader) = match (call, signing) {
+        (Call::Job(_), false) => (&JOB_SEND, read_job),
+        (Call::Job(_), true) => (&JOB_SIGN, read_job),
+        (Call::Api, false) => (&API_SEND, read_api),
+        (Call::Api, true) => (&API_SIGN, read_api),
+        (Call::AssumeRole, _) => (&ASSUME_ROLE, read_assume_role),
+    };
+    let options = options::read(options, names)?;
+    let params = read_params(&options)?;
+    let send = options::read_send(&options, || params.default_endpoint())?;
+    Ok((params, options, send))
+}
+
+// Each call's own reader, called through a pointer: V8 compiles a wasm function on its first call,
+// and inlined into `read` the three would all be compiled by the first call of any (README,
+// Performance).
+type ParamsReader = fn(&Options) -> Result<Params, Rejection>;
+
+fn read_job(options: &Options) -> Result<Params, Rejection> {
+    Ok(Params::Job(options::read_job(options)?))
+}
+
+fn read_api(options: &Options) -> Result<Params, Rejection> {
+    Ok(Params::Api(options::read_api(options)?))
+}
+
+fn read_assume_role(options: &Options) -> Result<Params, Rejection> {
+    Ok(Params::Role(options::read_assume_role(options)?))
+}
+
+impl Params {
+    /// Where the call goes when its options name no `endpoint`: the job's region's gpdb host, or
+    /// STS; `callApi` has none.
+    fn default_endpoint(&self) -> Result<Option<Endpoint>, Error> {
+        Ok(match self {
+            Params::Job(job) => Some(Endpoint::for_region(&job.region_id)?),
+            Params::Api(_) => None,
+            Params::Role(_) => Some(Endpoint::parse(sts::DEFAULT_ENDPOINT)?),
+        })
+    }
+}
+
+/// A sign export: `call`'s request signed, not sent: `{ method, url, headers, body }`.
+pub(crate) fn sign(call: Call, options: &JsValue) -> Result<JsValue, Rejection> {
+    let (params, options, send) = read(call, options, true)?;
+    let fixed = options::read_sign(&options, send)?;
+    let (request, ..) = plan(&params, &first_stage(call))?;
+    let signed = sign_now(&request, &fixed.credentials, &fixed.destination, fixed.version, fixed.timestamp_ms, fixed.nonce)?;
+    Ok(to_js::signed_request(&glue()?, &signed))
+}
+
+fn first_stage(call: Call) -> Stage {
+    match call {
+        Call::Job(action) => Stage::Job(action),
+        Call::Api => Stage::Api,
+        Call::AssumeRole => Stage::Role,
+    }
 }
 
 /// The request of `stage`, the secret values to scrub from its errors, its retry policy and its

@@ -2,7 +2,6 @@
 //! `GpdbError`s back. Conversions happen at the edge (`from_js`, `to_js`, `rejection`); inside,
 //! everything is [`crate::protocol`] types. This file holds the exports only.
 
-mod api;
 mod calls;
 mod credentials;
 mod environment;
@@ -31,13 +30,13 @@ pub fn install(glue: Glue) {
 /// Builds the signed CancelUploadDocumentJob request without sending it: `{ method, url, headers, body }`.
 #[wasm_bindgen(js_name = signCancelUploadDocumentJob)]
 pub fn sign_cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
-    jobs::sign(Action::CancelUploadDocumentJob, &options)
+    Ok(calls::sign(Call::Job(Action::CancelUploadDocumentJob), &options)?)
 }
 
 /// Builds the signed GetUploadDocumentJob request without sending it.
 #[wasm_bindgen(js_name = signGetUploadDocumentJob)]
 pub fn sign_get_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
-    jobs::sign(Action::GetUploadDocumentJob, &options)
+    Ok(calls::sign(Call::Job(Action::GetUploadDocumentJob), &options)?)
 }
 
 /// Signs and sends CancelUploadDocumentJob; resolves `{ requestId, status, message, alreadyCancelled? }`.
@@ -61,7 +60,7 @@ pub fn call_api(options: JsValue) -> Promise {
 /// Builds the signed request of any RPC action without sending it.
 #[wasm_bindgen(js_name = signApiRequest)]
 pub fn sign_api_request(options: JsValue) -> Result<JsValue, JsValue> {
-    api::sign(&options)
+    Ok(calls::sign(Call::Api, &options)?)
 }
 
 /// One STS AssumeRole, for the glue's `assumeRole` provider: resolves a credentials object.
@@ -73,7 +72,8 @@ pub fn assume_role_once(options: JsValue) -> Promise {
 /// Checks `assumeRole`'s options, for the glue's `assumeRole` when it makes the provider.
 #[wasm_bindgen(js_name = checkAssumeRole)]
 pub fn check_assume_role(options: JsValue) -> Result<(), JsValue> {
-    api::check_assume_role(&options)
+    calls::read(Call::AssumeRole, &options, false)?;
+    Ok(())
 }
 
 /// Runs an asynchronous export: the glue's `runCall` drives its [`PendingCall`].
