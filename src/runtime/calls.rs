@@ -284,7 +284,8 @@ impl PendingCall {
     fn sign_attempt(&mut self) -> Result<JsValue, Rejection> {
         let glue = glue()?;
         let state = self.state();
-        let (request, secret_parameters, policy, parse) = plan(&state.params, &state.stage)?;
+        let request = request(&state.params, &state.stage)?;
+        let (secret_parameters, policy, parse) = reading(&state.params, &request, &state.stage);
         let credentials = match &state.send.credentials {
             CredentialsSource::Static(credentials) => credentials,
             // The glue passes a provider's result to `credentials` before each `sign`.
@@ -354,7 +355,7 @@ impl Params {
 pub(crate) fn sign(call: Call, options: &JsValue) -> Result<JsValue, Rejection> {
     let (params, options, send) = read(call, options, true)?;
     let fixed = options::read_sign(&options, send)?;
-    let (request, ..) = plan(&params, &first_stage(call))?;
+    let request = request(&params, &first_stage(call))?;
     let signed = sign_now(&request, &fixed.credentials, &fixed.destination, fixed.version, fixed.timestamp_ms, fixed.nonce)?;
     Ok(to_js::signed_request(&glue()?, &signed))
 }
@@ -367,35 +368,49 @@ fn first_stage(call: Call) -> Stage {
     }
 }
 
-/// The request of `stage`, the secret values to scrub from its errors, its retry policy and its
-/// answer's parser. The job operations and AssumeRole retry every transient failure (a cancel's
-/// lost answers are resolved by reading the job; the others change nothing); `callApi` as asked.
-fn plan<'a>(params: &'a Params, stage: &Stage) -> Result<(ApiRequest<'a>, Vec<&'a str>, RetryPolicy, Parser), Rejection> {
-    Ok(match params {
+/// The request `stage` sends.
+fn request<'a>(params: &'a Params, stage: &Stage) -> Result<ApiRequest<'a>, Error> {
+    match params {
+        Params::Job(job) => job.request(job_action(stage)),
+        Params::Api(api) => Ok(api.request()),
+        Params::Role(role) => role.request(),
+    }
+}
+
+/// The job operation of `stage`: a cancel, or the read of the job that resolves its lost answer.
+fn job_action(stage: &Stage) -> Action {
+    match stage {
+        Stage::Job(action) => *action,
+        _ => Action::GetUploadDocumentJob,
+    }
+}
+
+/// How `request` is sent and read: the secret values to scrub from its errors, its retry policy
+/// and its answer's parser. The job operations and AssumeRole retry every transient failure (a
+/// cancel's lost answers are resolved by reading the job; the others change nothing); `callApi`
+/// as asked.
+fn reading<'a>(params: &'a Params, request: &ApiRequest<'a>, stage: &Stage) -> (Vec<&'a str>, RetryPolicy, Parser) {
+    match params {
         Params::Job(job) => {
-            let (action, parse): (Action, Parser) = match stage {
-                Stage::Job(Action::CancelUploadDocumentJob) => {
-                    (Action::CancelUploadDocumentJob, |status, body, secrets| parse_cancel_answer(status, body, secrets).map(Answer::Cancelled))
-                }
-                _ => (Action::GetUploadDocumentJob, |status, body, secrets| parse_job_state(status, body, secrets).map(Answer::State)),
+            let parse: Parser = match job_action(stage) {
+                Action::CancelUploadDocumentJob => |status, body, secrets| parse_cancel_answer(status, body, secrets).map(Answer::Cancelled),
+                Action::GetUploadDocumentJob => |status, body, secrets| parse_job_state(status, body, secrets).map(Answer::State),
             };
-            (job.request(action)?, vec![job.namespace_password.as_str()], RetryPolicy::Transient, parse)
+            (vec![job.namespace_password.as_str()], RetryPolicy::Transient, parse)
         }
         Params::Api(api) => {
-            let request = api.request();
-            let secrets = request.secret_values(&api.secret_names);
             let parse: Parser = |status, body, secrets| {
                 check_api_answer(status, body, secrets)?;
                 // Checked: UTF-8 and one JSON object.
                 Ok(Answer::Json(String::from_utf8_lossy(body).into_owned()))
             };
-            (request, secrets, api.policy, parse)
+            (request.secret_values(&api.secret_names), api.policy, parse)
         }
-        Params::Role(role) => {
+        Params::Role(_) => {
             let parse: Parser = |status, body, secrets| parse_assume_role_answer(status, body, secrets).map(Answer::AssumedRole);
-            (role.request()?, Vec::new(), RetryPolicy::Transient, parse)
+            (Vec::new(), RetryPolicy::Transient, parse)
         }
-    })
+    }
 }
 
 fn answer_to_js(answer: Answer) -> Result<JsValue, Rejection> {
