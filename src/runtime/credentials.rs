@@ -6,6 +6,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::from_js::{credentials, option_names, optional_string, optional_time, required_string, unknown_option, wrong_type, OptionNames, Options};
+use super::js_imports::glue;
 use super::rejection::Rejection;
 use crate::protocol::{Credentials, Error, InputProblem};
 
@@ -51,12 +52,7 @@ pub(crate) fn read_credentials(value: &JsValue) -> Result<(Credentials, Option<f
 
 fn read_environment_credentials() -> Result<Credentials, Rejection> {
     let missing = || credentials("credentials", InputProblem::NoCredentials);
-    let env = Reflect::get(&js_sys::global(), &"process".into())
-        .ok()
-        .filter(JsValue::is_object)
-        .and_then(|process| Reflect::get(&process, &"env".into()).ok())
-        .filter(JsValue::is_object)
-        .ok_or_else(missing)?;
+    let env = Some(glue()?.process_env()).filter(JsValue::is_object).ok_or_else(missing)?;
     // Deno throws when --allow-env does not cover the variable: say so, and keep its error.
     let variable = |name: &'static str| -> Result<Option<String>, Rejection> {
         match Reflect::get(&env, &name.into()) {

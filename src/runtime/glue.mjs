@@ -57,6 +57,18 @@ export function readOptions(object, names) {
   return read;
 }
 
+// Node's `process.env`, where a call without `credentials` finds them; undefined elsewhere.
+export function processEnv() {
+  try {
+    const process = globalThis.process;
+    if (typeof process !== 'object' || process === null) return undefined;
+    const env = process.env;
+    return typeof env === 'object' && env !== null ? env : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 // A parameters object of callApi (`query`, `body`) in one crossing: [name, value, name, value, ...].
 export function readParameters(object) {
   const pairs = [];

@@ -26,6 +26,8 @@ extern "C" {
     pub(crate) fn read_parameters(this: &Glue, object: &Object) -> Result<Array, JsValue>;
     #[wasm_bindgen(method, js_name = signedRequest)]
     pub(crate) fn signed_request(this: &Glue, method: &str, url: &str, header_lines: &str, body: &str) -> JsValue;
+    #[wasm_bindgen(method, js_name = processEnv)]
+    pub(crate) fn process_env(this: &Glue) -> JsValue;
     #[wasm_bindgen(method, js_name = newGpdbError)]
     pub(crate) fn new_gpdb_error(this: &Glue, message: &str, fields: &Object, cause: &JsValue) -> JsValue;
     /// Drives a sending call's attempts (`runCall`): its result, or its GpdbError.
