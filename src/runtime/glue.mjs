@@ -69,10 +69,14 @@ export function processEnv() {
   }
 }
 
-// A parameters object of callApi (`query`, `body`) in one crossing: [name, value, name, value, ...].
+// A parameters object of callApi (`query`, `body`) in one crossing: [name, value, name, value, ...],
+// a finite number or a boolean as its string (String(n)), any other value as it is.
 export function readParameters(object) {
   const pairs = [];
-  for (const name of Object.keys(object)) pairs.push(name, object[name]);
+  for (const name of Object.keys(object)) {
+    const value = object[name];
+    pairs.push(name, (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean' ? String(value) : value);
+  }
   return pairs;
 }
 

@@ -197,7 +197,7 @@ pub(crate) fn read_assume_role(options: &Options) -> Result<AssumeRole, Rejectio
 }
 
 // The parameters of `query` or `body`: strings, finite numbers and booleans, sent as their
-// string form (a number as JavaScript's String(n) writes it).
+// string form (a number as JavaScript's String(n) writes it: the glue's readParameters does).
 fn read_parameters(options: &Options, field: &'static str) -> Result<Vec<(String, String)>, Rejection> {
     let value = options.get(field);
     if value.is_undefined() || value.is_null() {
@@ -209,16 +209,11 @@ fn read_parameters(options: &Options, field: &'static str) -> Result<Vec<(String
     for at in (0..pairs.length()).step_by(2) {
         let name = pairs.get(at).as_string().unwrap_or_default();
         let value = pairs.get(at + 1);
-        let text = if value.is_string() {
-            string_value(&value, field, input).map_err(|r| named(r, field, &name))?
-        } else if let Some(n) = value.as_f64().filter(|n| n.is_finite()) {
-            js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default()
-        } else if let Some(b) = value.as_bool() {
-            b.to_string()
-        } else {
+        if !value.is_string() {
             let expected = "a string, a finite number or a boolean: pass an object or an array as a JSON string (JSON.stringify) or as flat keys such as Tag.1.Key, whichever the API documents";
             return Err(named(input(field, wrong_type(expected, &value)), field, &name));
-        };
+        }
+        let text = string_value(&value, field, input).map_err(|r| named(r, field, &name))?;
         params.push((name, text));
     }
     Ok(params)
