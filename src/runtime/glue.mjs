@@ -93,15 +93,12 @@ export function signedRequest(method, url, headerLines, body) {
   return { method, url, headers: headerObject(headerLines), body };
 }
 
-// The sending calls (cancelUploadDocumentJob, getUploadDocumentJob, callApi, assumeRoleOnce): the
-// wasm's PendingCall decides (reads the options, signs every attempt afresh, reads each answer,
-// and says whether to wait and send again, or what the call resolves or rejects with); this loop
-// only acts on it: the provider's promise, fetch, the timers. An async loop here, not in the wasm:
-// the futures machinery and the attempt loop's state machine cost 8 KB gzip of wasm.
-// `call.settle` answers a number (wait that many ms and send again; -1: send again at once) or
-// the call's result, and throws the call's GpdbError.
+// The sending calls: the wasm's PendingCall reads the options, signs each attempt, reads each
+// answer and decides; this loop only acts on it (the provider, fetch, the timers). In the wasm, an
+// async loop cost 4.6 KB gzip of futures machinery (README, Performance). `call.settle` returns a
+// wait in ms before the next attempt (-1: none) or the result, and throws the call's GpdbError.
 const RETRY_NOW = -1;
-// settle's outcome of one attempt: an answer read, or why there is none.
+// An attempt's outcome, for settle (calls.rs has the same numbers).
 const ANSWERED = 0;
 const BAD_SIGNAL = 1;
 const ABORTED = 2;
@@ -112,7 +109,7 @@ const PROVIDER_FAILED = 5;
 
 export async function runCall(call) {
   try {
-    // The options are read in a later microtask, as a spawned future read them.
+    // The options are read a microtask later, as before.
     await undefined;
     const [signal, timeoutMs, provider, bodyLimit] = call.begin();
     for (;;) {
@@ -152,10 +149,9 @@ function callerAbort(signal) {
   return undefined;
 }
 
-// A credentials provider's result is kept until 5 minutes before its expiration (the wasm reads
-// it: `call.credentials` returns when it expires), and shared by concurrent calls: provider →
-// { pending } while it is asked, then { value, refreshAt }. A WeakMap: a provider the caller drops
-// is dropped here too.
+// A provider's result (checked by `call.credentials`, which returns when it expires) is kept until
+// 5 minutes before then and shared by concurrent calls: provider → { pending }, then { value,
+// refreshAt }. Weak: a provider the caller drops is dropped here too.
 const PROVIDERS = new WeakMap();
 
 async function resolveCredentials(call, provider) {
@@ -182,12 +178,11 @@ async function resolveCredentials(call, provider) {
   }
 }
 
-// One attempt through the global `fetch` (looked up at each call: Workers, Node, Deno and Bun have
-// no `window`, and a test or a polyfill may replace it), bounded in time (`timeoutMs`) and in size
-// (`bodyLimit`): settle's arguments [outcome, status, body, response, cause, message].
-// fetch gets a `Headers`, not a plain object: fetch wrappers and mocks call `init.headers.get`.
-// `redirect: "manual"`: a followed 307 would resend the token headers and the form body (the
-// namespace password) to another origin; the wasm turns the 3xx into an error instead.
+// One attempt through the global `fetch` (Workers, Node, Deno and Bun have no `window`; a test or a
+// polyfill may replace it), bounded in time and size: settle's arguments. A `Headers`: fetch
+// wrappers and mocks call `init.headers.get`. `redirect: "manual"`: a followed 307 would resend
+// the token headers and the form body (the namespace password) to another origin; the wasm turns
+// the 3xx into an error instead.
 async function attempt(request, signal, timeoutMs, bodyLimit) {
   let attemptSignal;
   try {
