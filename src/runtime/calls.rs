@@ -352,7 +352,12 @@ impl Params {
 }
 
 /// A sign export: `call`'s request signed, not sent: `{ method, url, headers, body }`.
-pub(crate) fn sign(call: Call, options: &JsValue) -> Result<JsValue, Rejection> {
+pub(crate) fn sign(call: Call, options: &JsValue) -> Result<JsValue, JsValue> {
+    // One conversion of the error for the three exports.
+    sign_request(call, options).map_err(JsValue::from)
+}
+
+fn sign_request(call: Call, options: &JsValue) -> Result<JsValue, Rejection> {
     let (params, options, send) = read(call, options, true)?;
     let fixed = options::read_sign(&options, send)?;
     let request = request(&params, &first_stage(call))?;

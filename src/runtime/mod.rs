@@ -30,13 +30,13 @@ pub fn install(glue: Glue) {
 /// Builds the signed CancelUploadDocumentJob request without sending it: `{ method, url, headers, body }`.
 #[wasm_bindgen(js_name = signCancelUploadDocumentJob)]
 pub fn sign_cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
-    Ok(calls::sign(Call::Job(Action::CancelUploadDocumentJob), &options)?)
+    calls::sign(Call::Job(Action::CancelUploadDocumentJob), &options)
 }
 
 /// Builds the signed GetUploadDocumentJob request without sending it.
 #[wasm_bindgen(js_name = signGetUploadDocumentJob)]
 pub fn sign_get_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
-    Ok(calls::sign(Call::Job(Action::GetUploadDocumentJob), &options)?)
+    calls::sign(Call::Job(Action::GetUploadDocumentJob), &options)
 }
 
 /// Signs and sends CancelUploadDocumentJob; resolves `{ requestId, status, message, alreadyCancelled? }`.
@@ -60,7 +60,7 @@ pub fn call_api(options: JsValue) -> Promise {
 /// Builds the signed request of any RPC action without sending it.
 #[wasm_bindgen(js_name = signApiRequest)]
 pub fn sign_api_request(options: JsValue) -> Result<JsValue, JsValue> {
-    Ok(calls::sign(Call::Api, &options)?)
+    calls::sign(Call::Api, &options)
 }
 
 /// One STS AssumeRole, for the glue's `assumeRole` provider: resolves a credentials object.
