@@ -12,7 +12,7 @@ const STATUS_INVALID: &str = "UploadDocumentJob.StatusInvalid";
 /// without its answer reaching us (a timeout, a lost connection, a gateway's 502 or 504), the
 /// call then reads the job: a first attempt told so is the API's error, as it is.
 pub(crate) fn is_status_invalid(rejection: &Rejection) -> bool {
-    matches!(&rejection.error, Error::Api(e) if e.code == STATUS_INVALID)
+    matches!(&*rejection.error, Error::Api(e) if e.code == STATUS_INVALID)
 }
 
 /// A job `Cancelling` or `Cancelled` may have been cancelled by an earlier attempt of this call:

@@ -221,8 +221,8 @@ fn read_parameters(options: &Options, field: &'static str) -> Result<Vec<(String
 
 // The rejection for parameter `name` of `query` or `body`: its field is `query.Name`.
 fn named(rejection: Rejection, field: &str, name: &str) -> Rejection {
-    match rejection.error {
-        Error::Input(e) => Rejection { error: Error::Input(InputError { field: format!("{field}.{name}").into(), ..e }), ..rejection },
+    match *rejection.error {
+        Error::Input(e) => Rejection { error: Box::new(Error::Input(InputError { field: format!("{field}.{name}").into(), ..e })), ..rejection },
         _ => rejection,
     }
 }
