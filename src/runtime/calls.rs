@@ -3,7 +3,7 @@
 //! back, and say what to do next (wait and send again, correct the clock and send again, read the
 //! job after a cancel's lost answer, or settle the call). The JS loop only acts on it: the
 //! provider's promise, `fetch` and the timers. A Rust `async` loop compiled the futures machinery
-//! and a state machine for every await into the module: 8 KB gzip more.
+//! and a state machine for every await into the module: 4.6 KB gzip more (README, Performance).
 
 use wasm_bindgen::prelude::*;
 use web_sys::Response;
