@@ -57,10 +57,26 @@ export function readOptions(object, names) {
   return read;
 }
 
-// A parameters object of callApi (`query`, `body`) in one crossing: [name, value, name, value, ...].
+// Node's `process.env`, where a call without `credentials` finds them; undefined elsewhere.
+export function processEnv() {
+  try {
+    const process = globalThis.process;
+    if (typeof process !== 'object' || process === null) return undefined;
+    const env = process.env;
+    return typeof env === 'object' && env !== null ? env : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// A parameters object of callApi (`query`, `body`) in one crossing: [name, value, name, value, ...],
+// a finite number or a boolean as its string (String(n)), any other value as it is.
 export function readParameters(object) {
   const pairs = [];
-  for (const name of Object.keys(object)) pairs.push(name, object[name]);
+  for (const name of Object.keys(object)) {
+    const value = object[name];
+    pairs.push(name, (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean' ? String(value) : value);
+  }
   return pairs;
 }
 
@@ -77,12 +93,132 @@ export function signedRequest(method, url, headerLines, body) {
   return { method, url, headers: headerObject(headerLines), body };
 }
 
-// One attempt's fetch init, in one crossing. fetch gets a `Headers`, not a plain object: fetch
+// The sending calls: the wasm's PendingCall reads the options, signs each attempt, reads each
+// answer and decides; this loop only acts on it (the provider, fetch, the timers). In the wasm, an
+// async loop cost 4.6 KB gzip of futures machinery (README, Performance). `call.settle` returns a
+// wait in ms before the next attempt (-1: none) or the result, and throws the call's GpdbError.
+const RETRY_NOW = -1;
+// An attempt's outcome, for settle (calls.rs has the same numbers).
+const ANSWERED = 0;
+const BAD_SIGNAL = 1;
+const ABORTED = 2;
+const TIMED_OUT = 3;
+const NETWORK = 4;
+// call.fail's reasons, besides ABORTED.
+const PROVIDER_FAILED = 5;
+
+export async function runCall(call) {
+  try {
+    // The options are read a microtask later, as before.
+    await undefined;
+    const [signal, timeoutMs, provider, bodyLimit] = call.begin();
+    for (;;) {
+      const aborted = callerAbort(signal);
+      if (aborted) throw call.fail(ABORTED, aborted.reason);
+      if (provider) await resolveCredentials(call, provider);
+      const request = call.sign();
+      const next = call.settle(...(await attempt(request, signal, timeoutMs, bodyLimit)));
+      if (typeof next !== 'number') return next;
+      if (next === RETRY_NOW) continue;
+      try {
+        await sleep(next, signal);
+      } catch (reason) {
+        throw call.fail(ABORTED, reason);
+      }
+    }
+  } finally {
+    call.free();
+  }
+}
+
+// The caller's signal has fired: { reason }. A signal whose getters throw has not.
+function callerAbort(signal) {
+  try {
+    if (typeof signal === 'object' && signal !== null && signal.aborted) {
+      let reason;
+      try {
+        reason = signal.reason;
+      } catch {
+        // No reason to keep.
+      }
+      return { reason };
+    }
+  } catch {
+    // Not aborted, as far as can be told.
+  }
+  return undefined;
+}
+
+// A provider's result (checked by `call.credentials`, which returns when it expires) is kept until
+// 5 minutes before then and shared by concurrent calls: provider → { pending }, then { value,
+// refreshAt }. Weak: a provider the caller drops is dropped here too.
+const PROVIDERS = new WeakMap();
+
+async function resolveCredentials(call, provider) {
+  const entry = PROVIDERS.get(provider);
+  if (entry) {
+    if (entry.value !== undefined && Date.now() < entry.refreshAt) return call.credentials(entry.value);
+    // Another call is already asking the provider: wait for the same answer.
+    if (entry.pending) return call.credentials(await entry.pending.catch((thrown) => Promise.reject(call.fail(PROVIDER_FAILED, thrown))));
+  }
+  let pending;
+  try {
+    pending = Promise.resolve(provider());
+  } catch (thrown) {
+    throw call.fail(PROVIDER_FAILED, thrown);
+  }
+  PROVIDERS.set(provider, { pending });
+  try {
+    const value = await pending.catch((thrown) => Promise.reject(call.fail(PROVIDER_FAILED, thrown)));
+    const expiresAt = call.credentials(value);
+    PROVIDERS.set(provider, { value, refreshAt: expiresAt - REFRESH_BEFORE_EXPIRY_MS });
+  } catch (error) {
+    PROVIDERS.delete(provider);
+    throw error;
+  }
+}
+
+// One attempt through the global `fetch` (Workers, Node, Deno and Bun have no `window`; a test or a
+// polyfill may replace it), bounded in time and size: settle's arguments. A `Headers`: fetch
 // wrappers and mocks call `init.headers.get`. `redirect: "manual"`: a followed 307 would resend
 // the token headers and the form body (the namespace password) to another origin; the wasm turns
 // the 3xx into an error instead.
-export function fetchInit(method, headerLines, body, signal) {
-  return { method, headers: new Headers(headerObject(headerLines)), body, signal, redirect: 'manual' };
+async function attempt(request, signal, timeoutMs, bodyLimit) {
+  let attemptSignal;
+  try {
+    attemptSignal = new AttemptSignal(signal, timeoutMs);
+  } catch (cause) {
+    // Only a signal-like object whose addEventListener throws gets here.
+    return [BAD_SIGNAL, 0, undefined, undefined, cause];
+  }
+  try {
+    const { method, url, headers, body } = request;
+    const init = { method, headers: new Headers(headers), body, signal: attemptSignal.signal, redirect: 'manual' };
+    const response = await fetch(url, init);
+    const status = response.status;
+    const read = await readBody(response, bodyLimit);
+    // A 3xx comes back as it is (Node, workerd, Deno, Bun), or in browsers as an opaque redirect,
+    // which hides status and Location (status 0: no other answer to a CORS fetch has it).
+    let locationHost;
+    if (read !== undefined && (status === 0 || (status >= 300 && status < 400))) {
+      let location = null;
+      try {
+        location = response.headers.get('location');
+      } catch {
+        // No Location to tell.
+      }
+      if (location !== null) locationHost = redirectHost(location, url);
+    }
+    return [ANSWERED, status, read, response, undefined, locationHost];
+  } catch (error) {
+    // Why fetch or the body read failed: the caller aborted, the attempt timed out, or the network.
+    const aborted = callerAbort(signal);
+    if (aborted) return [ABORTED, 0, undefined, undefined, aborted.reason];
+    if (attemptSignal.timedOut) return [TIMED_OUT, 0, undefined, undefined, error];
+    return [NETWORK, 0, undefined, undefined, error, networkErrorMessage(error, request.url)];
+  } finally {
+    attemptSignal.dispose();
+  }
 }
 
 // One attempt's AbortSignal: fires when the caller's signal does, or after `timeoutMs`.
@@ -112,12 +248,8 @@ class AttemptSignal {
   }
 }
 
-export function attemptSignal(callerSignal, timeoutMs) {
-  return new AttemptSignal(callerSignal, timeoutMs);
-}
-
 // Waits `ms`, or rejects with the caller's abort reason as soon as the signal fires.
-export function sleep(ms, callerSignal) {
+function sleep(ms, callerSignal) {
   return new Promise((resolve, reject) => {
     if (callerSignal?.aborted) return reject(callerSignal.reason);
     const onAbort = () => {
@@ -136,7 +268,7 @@ export function sleep(ms, callerSignal) {
 // query: Deno's own message quotes the whole URL, V2's Signature included), what the platform said
 // and, as Node's fetch puts it, its cause's code; in a browser, why it may be CORS. The wasm masks
 // any secret in it after. Here, not in the wasm: 0.6 KB gzip less of it.
-export function networkErrorMessage(error, requestUrl) {
+function networkErrorMessage(error, requestUrl) {
   const { hostname, port, protocol } = new URL(requestUrl);
   const destination = `${hostname}:${port || (protocol === 'https:' ? 443 : 80)}`;
   let text = 'fetch failed';
@@ -157,7 +289,7 @@ export function networkErrorMessage(error, requestUrl) {
 
 // The host (and port) a redirect's Location points at, resolved as fetch would resolve it; never
 // its path or query. Undefined when it is not a URL.
-export function redirectHost(location, requestUrl) {
+function redirectHost(location, requestUrl) {
   try {
     return new URL(location, requestUrl).host || undefined;
   } catch {
@@ -166,7 +298,7 @@ export function redirectHost(location, requestUrl) {
 }
 
 // Reads at most `limit` bytes of the body; resolves `undefined` (and cancels the stream) past that.
-export async function readBody(response, limit) {
+async function readBody(response, limit) {
   const declared = Number(response.headers.get('content-length'));
   if (declared > limit || !response.body) {
     if (declared > limit) {

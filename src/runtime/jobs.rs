@@ -1,25 +1,9 @@
-//! The typed job operations' own code, beside callApi's path (`calls`): signing one without
-//! sending it, and telling a cancel that an earlier attempt may have applied from a failure.
+//! The typed job operations' own code, beside callApi's path (`calls`): telling a cancel that an
+//! earlier attempt may have applied from a failure.
 //! Waiting for a status is the glue's (`waitForUploadDocumentJob` in glue.mjs): a loop of timers.
 
-use wasm_bindgen::JsValue;
-
-use super::js_imports::glue;
-use super::options::{self, JOB_SIGN};
 use super::rejection::Rejection;
-use super::{environment, to_js};
-use crate::protocol::{Action, CancelResult, Error, UploadDocumentJobState};
-
-/// Signs `action` on the job without sending it: `{ method, url, headers, body }`.
-pub(crate) fn sign(action: Action, options: &JsValue) -> Result<JsValue, JsValue> {
-    let options = options::read(options, &JOB_SIGN)?;
-    let (job, endpoint) = options::read_job(&options)?;
-    let call = options::read_sign(&options, Some(endpoint))?;
-    let request = job.request(action).map_err(Rejection::from)?;
-    let signed = environment::sign_now(&request, &call.credentials, &call.destination, call.version, call.timestamp_ms, call.nonce)
-        .map_err(Rejection::from)?;
-    Ok(to_js::signed_request(&glue().map_err(Rejection::from)?, &signed))
-}
+use crate::protocol::{CancelResult, Error, UploadDocumentJobState};
 
 /// The API's answer to a cancel of a job that is no longer running.
 const STATUS_INVALID: &str = "UploadDocumentJob.StatusInvalid";
@@ -28,7 +12,7 @@ const STATUS_INVALID: &str = "UploadDocumentJob.StatusInvalid";
 /// without its answer reaching us (a timeout, a lost connection, a gateway's 502 or 504), the
 /// call then reads the job: a first attempt told so is the API's error, as it is.
 pub(crate) fn is_status_invalid(rejection: &Rejection) -> bool {
-    matches!(&rejection.error, Error::Api(e) if e.code == STATUS_INVALID)
+    matches!(&*rejection.error, Error::Api(e) if e.code == STATUS_INVALID)
 }
 
 /// A job `Cancelling` or `Cancelled` may have been cancelled by an earlier attempt of this call:

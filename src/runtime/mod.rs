@@ -2,12 +2,9 @@
 //! `GpdbError`s back. Conversions happen at the edge (`from_js`, `to_js`, `rejection`); inside,
 //! everything is [`crate::protocol`] types. This file holds the exports only.
 
-mod api;
-mod attempts;
 mod calls;
 mod credentials;
 mod environment;
-mod fetch;
 mod from_js;
 mod jobs;
 mod js_imports;
@@ -17,9 +14,9 @@ mod to_js;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use calls::Call;
+pub use calls::PendingCall;
 pub use js_imports::Glue;
 use crate::protocol::Action;
 
@@ -33,13 +30,13 @@ pub fn install(glue: Glue) {
 /// Builds the signed CancelUploadDocumentJob request without sending it: `{ method, url, headers, body }`.
 #[wasm_bindgen(js_name = signCancelUploadDocumentJob)]
 pub fn sign_cancel_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
-    jobs::sign(Action::CancelUploadDocumentJob, &options)
+    calls::sign(Call::Job(Action::CancelUploadDocumentJob), &options)
 }
 
 /// Builds the signed GetUploadDocumentJob request without sending it.
 #[wasm_bindgen(js_name = signGetUploadDocumentJob)]
 pub fn sign_get_upload_document_job(options: JsValue) -> Result<JsValue, JsValue> {
-    jobs::sign(Action::GetUploadDocumentJob, &options)
+    calls::sign(Call::Job(Action::GetUploadDocumentJob), &options)
 }
 
 /// Signs and sends CancelUploadDocumentJob; resolves `{ requestId, status, message, alreadyCancelled? }`.
@@ -63,7 +60,7 @@ pub fn call_api(options: JsValue) -> Promise {
 /// Builds the signed request of any RPC action without sending it.
 #[wasm_bindgen(js_name = signApiRequest)]
 pub fn sign_api_request(options: JsValue) -> Result<JsValue, JsValue> {
-    api::sign(&options)
+    calls::sign(Call::Api, &options)
 }
 
 /// One STS AssumeRole, for the glue's `assumeRole` provider: resolves a credentials object.
@@ -75,11 +72,16 @@ pub fn assume_role_once(options: JsValue) -> Promise {
 /// Checks `assumeRole`'s options, for the glue's `assumeRole` when it makes the provider.
 #[wasm_bindgen(js_name = checkAssumeRole)]
 pub fn check_assume_role(options: JsValue) -> Result<(), JsValue> {
-    api::check_assume_role(&options)
+    calls::read(Call::AssumeRole, &options, false)?;
+    Ok(())
 }
 
-/// Runs an asynchronous export. One future type for all (a `#[wasm_bindgen] async fn` or a
-/// `future_to_promise` each compiled the promise machinery into each: 1.5 KB gzip apiece).
+/// Runs an asynchronous export: the glue's `runCall` drives its [`PendingCall`].
 fn run(call: Call, options: JsValue) -> Promise {
-    future_to_promise(async move { calls::run(call, options).await.map_err(JsValue::from) })
+    let mut call = PendingCall::new(call, options);
+    match js_imports::glue() {
+        Ok(glue) => glue.run_call(call),
+        // Without its entry file the module can read no options: `begin` says why.
+        Err(_) => Promise::reject(&call.begin().err().unwrap_or_default()),
+    }
 }

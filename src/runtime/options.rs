@@ -99,8 +99,8 @@ pub(crate) fn read(options: &JsValue, names: &'static OptionNames) -> Result<Opt
     Err(unknown_option("", &key, names, Error::Input))
 }
 
-/// Where and how to send; `default_endpoint` when the caller names none.
-pub(crate) fn read_send(options: &Options, default_endpoint: Option<Endpoint>) -> Result<SendCall, Rejection> {
+/// Where and how to send; `default_endpoint` when the caller names none (`None`: the caller must).
+pub(crate) fn read_send(options: &Options, default_endpoint: impl FnOnce() -> Result<Option<Endpoint>, Error>) -> Result<SendCall, Rejection> {
     Ok(SendCall {
         destination: read_destination(options, default_endpoint)?,
         version: read_signature_version(options)?,
@@ -111,10 +111,9 @@ pub(crate) fn read_send(options: &Options, default_endpoint: Option<Endpoint>) -
     })
 }
 
-/// What a sign call takes: [`read_send`]'s options checked (one options object serves both
-/// calls), credentials that are not a provider, and the fixed time and nonce.
-pub(crate) fn read_sign(options: &Options, default_endpoint: Option<Endpoint>) -> Result<SignCall, Rejection> {
-    let send = read_send(options, default_endpoint)?;
+/// What a sign call takes besides [`read_send`]'s options (one options object serves both
+/// calls): credentials that are not a provider, and the fixed time and nonce.
+pub(crate) fn read_sign(options: &Options, send: SendCall) -> Result<SignCall, Rejection> {
     let credentials = match send.credentials {
         CredentialsSource::Static(credentials) => credentials,
         CredentialsSource::Provider(_) => {
@@ -127,8 +126,8 @@ pub(crate) fn read_sign(options: &Options, default_endpoint: Option<Endpoint>) -
     Ok(SignCall { credentials, destination: send.destination, version: send.version, timestamp_ms, nonce })
 }
 
-/// The job's parameters, checked, and the endpoint of its region.
-pub(crate) fn read_job(options: &Options) -> Result<(UploadDocumentJobParameters, Endpoint), Rejection> {
+/// The job's parameters, checked.
+pub(crate) fn read_job(options: &Options) -> Result<UploadDocumentJobParameters, Rejection> {
     let job = UploadDocumentJobParameters {
         region_id: required_string(options, "regionId")?,
         db_instance_id: required_string(options, "dbInstanceId")?,
@@ -138,8 +137,7 @@ pub(crate) fn read_job(options: &Options) -> Result<(UploadDocumentJobParameters
         job_id: required_string(options, "jobId")?,
     };
     job.validate()?;
-    let endpoint = Endpoint::for_region(&job.region_id)?;
-    Ok((job, endpoint))
+    Ok(job)
 }
 
 /// `callApi`'s action, version, parameters, secrets and retry policy, checked.
@@ -198,13 +196,8 @@ pub(crate) fn read_assume_role(options: &Options) -> Result<AssumeRole, Rejectio
     Ok(role)
 }
 
-/// The default endpoint of `assumeRole`.
-pub(crate) fn sts_endpoint() -> Result<Endpoint, Rejection> {
-    Ok(Endpoint::parse(sts::DEFAULT_ENDPOINT)?)
-}
-
 // The parameters of `query` or `body`: strings, finite numbers and booleans, sent as their
-// string form (a number as JavaScript's String(n) writes it).
+// string form (a number as JavaScript's String(n) writes it: the glue's readParameters does).
 fn read_parameters(options: &Options, field: &'static str) -> Result<Vec<(String, String)>, Rejection> {
     let value = options.get(field);
     if value.is_undefined() || value.is_null() {
@@ -216,16 +209,11 @@ fn read_parameters(options: &Options, field: &'static str) -> Result<Vec<(String
     for at in (0..pairs.length()).step_by(2) {
         let name = pairs.get(at).as_string().unwrap_or_default();
         let value = pairs.get(at + 1);
-        let text = if value.is_string() {
-            string_value(&value, field, input).map_err(|r| named(r, field, &name))?
-        } else if let Some(n) = value.as_f64().filter(|n| n.is_finite()) {
-            js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default()
-        } else if let Some(b) = value.as_bool() {
-            b.to_string()
-        } else {
+        if !value.is_string() {
             let expected = "a string, a finite number or a boolean: pass an object or an array as a JSON string (JSON.stringify) or as flat keys such as Tag.1.Key, whichever the API documents";
             return Err(named(input(field, wrong_type(expected, &value)), field, &name));
-        };
+        }
+        let text = string_value(&value, field, input).map_err(|r| named(r, field, &name))?;
         params.push((name, text));
     }
     Ok(params)
@@ -233,8 +221,8 @@ fn read_parameters(options: &Options, field: &'static str) -> Result<Vec<(String
 
 // The rejection for parameter `name` of `query` or `body`: its field is `query.Name`.
 fn named(rejection: Rejection, field: &str, name: &str) -> Rejection {
-    match rejection.error {
-        Error::Input(e) => Rejection { error: Error::Input(InputError { field: format!("{field}.{name}").into(), ..e }), ..rejection },
+    match *rejection.error {
+        Error::Input(e) => Rejection { error: Box::new(Error::Input(InputError { field: format!("{field}.{name}").into(), ..e })), ..rejection },
         _ => rejection,
     }
 }
@@ -255,11 +243,10 @@ fn read_secret_names(options: &Options) -> Result<Vec<String>, Rejection> {
     Ok(names)
 }
 
-fn read_destination(options: &Options, default_endpoint: Option<Endpoint>) -> Result<Destination, Rejection> {
-    let endpoint = match (optional_string(options, "endpoint")?, default_endpoint) {
-        (Some(url), _) => Endpoint::parse(&url)?,
-        (None, Some(endpoint)) => endpoint,
-        (None, None) => return Err(input("endpoint", InputProblem::Missing)),
+fn read_destination(options: &Options, default_endpoint: impl FnOnce() -> Result<Option<Endpoint>, Error>) -> Result<Destination, Rejection> {
+    let endpoint = match optional_string(options, "endpoint")? {
+        Some(url) => Endpoint::parse(&url)?,
+        None => default_endpoint()?.ok_or_else(|| input("endpoint", InputProblem::Missing))?,
     };
     let proxy = optional_string(options, "proxyUrl")?.map(|url| Endpoint::parse_option("proxyUrl", &url)).transpose()?;
     let destination = Destination { endpoint, proxy };

@@ -11,7 +11,8 @@ use crate::protocol::Error;
 
 #[derive(Debug)]
 pub(crate) struct Rejection {
-    pub(crate) error: Error,
+    // Boxed: every reader returns `Result<_, Rejection>`, and a small error keeps them small.
+    pub(crate) error: Box<Error>,
     /// The original JS error or abort reason, kept as it is (never flattened into a string).
     pub(crate) cause: Option<JsValue>,
     /// Requests sent; 0 when the call failed before sending.
@@ -20,7 +21,7 @@ pub(crate) struct Rejection {
 
 impl Rejection {
     pub(crate) fn with_cause(error: Error, cause: JsValue) -> Self {
-        Rejection { error, cause: Some(cause), attempts: 0 }
+        Rejection { error: Box::new(error), cause: Some(cause), attempts: 0 }
     }
 
     pub(crate) fn after(self, attempts: u32) -> Self {
@@ -30,13 +31,14 @@ impl Rejection {
 
 impl From<Error> for Rejection {
     fn from(error: Error) -> Self {
-        Rejection { error, cause: None, attempts: 0 }
+        Rejection { error: Box::new(error), cause: None, attempts: 0 }
     }
 }
 
 impl From<Rejection> for JsValue {
     fn from(rejection: Rejection) -> JsValue {
         let Rejection { error, cause, attempts } = rejection;
+        let error = *error;
         let fields = Object::new();
         set(&fields, "kind", &error.kind().into());
         set(&fields, "code", &error.code().into());
