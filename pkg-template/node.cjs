@@ -1,7 +1,8 @@
 // Node.js (and Bun): the one instance of the module, for `require` and, through node.mjs, `import`.
+// It requires the ES module glue that every entry shares (require(esm): Node 20.19+, 22.12+).
 'use strict';
-const wasm = require('./gpdb_edge_node.cjs');
-const glue = require('./glue.cjs');
+const wasm = require('./gpdb_edge_web.mjs');
+const glue = require('./glue.mjs');
 
 // Installed, this file sits beside the .wasm: reading it takes 0.4 ms. A bundled server carries
 // modules, not files (bundlers rename this file, rewrite or drop `__filename` and copy no .wasm):
@@ -17,6 +18,30 @@ function wasmBytes() {
   return require('./gpdb_edge_bg_wasm.cjs');
 }
 
+// The nonces' random bytes, from /dev/urandom: Node loads its crypto module on the first
+// crypto.getRandomValues (randomFillSync loads as much), a quarter of a cold start; the kernel's
+// CSPRNG costs three system calls (README, Performance). Without it (Windows) or when it fails:
+// crypto.getRandomValues, from then on.
+let fromDevUrandom = true;
+function fillRandom(bytes) {
+  if (fromDevUrandom) {
+    let fs;
+    let fd;
+    try {
+      // process.getBuiltinModule (Node 20.16+, Bun) first: in esbuild's ESM output `require` throws.
+      fs = process.getBuiltinModule?.('fs') ?? require('fs');
+      fd = fs.openSync('/dev/urandom', 'r');
+      if (fs.readSync(fd, bytes) === bytes.length) return;
+    } catch {
+      fromDevUrandom = false;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+  globalThis.crypto.getRandomValues(bytes);
+}
+
+wasm.setFillRandom(fillRandom);
 wasm.initSync({ module: wasmBytes() });
 wasm.install(glue);
 

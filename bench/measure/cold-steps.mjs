@@ -1,5 +1,5 @@
 // 3b. Where the Node cold start goes: each step of the Node entry timed inside fresh processes
-// (cold-steps-child.cjs), medians. What the steps do not cover, of the interleaved cold start
+// (cold-steps-child.mjs), medians. What the steps do not cover, of the interleaved cold start
 // over the floor, is module resolution and loading: node.mjs → node.cjs through Node's ESM
 // loader (cjs-module-lexer), and the files' compilation.
 import { execFileSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 import { median } from '../stats.mjs';
 
-const CHILD = fileURLToPath(new URL('./cold-steps-child.cjs', import.meta.url));
+const CHILD = fileURLToPath(new URL('./cold-steps-child.mjs', import.meta.url));
 
 export function measureColdSteps({ gpdbEdgeDir, signOptions, quick }) {
   const packageDir = dirname(createRequire(join(gpdbEdgeDir, 'package.json')).resolve('gpdb-edge'));
