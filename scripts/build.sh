@@ -58,8 +58,10 @@ minify=(node_modules/.bin/esbuild --minify-whitespace --minify-syntax --format=e
 # The Node entry's wasm, as a module: bundlers of Node servers (webpack, Turbopack, esbuild, Rollup)
 # carry modules into their output but not a file read at run time (README, "Platforms").
 node scripts/embed-wasm.mjs dist/gpdb_edge_bg.wasm dist/gpdb_edge_bg_wasm.cjs
-# Our glue, minified the same way.
+# Our glue and the CLI, minified the same way (the CLI's usage text stays as written): 1.8 and
+# 0.6 KB gzip less.
 "${minify[@]}" src/runtime/glue.mjs --outfile=dist/glue.mjs
+"${minify[@]}" pkg-template/bin/gpdb-edge.mjs --outfile=dist/bin/gpdb-edge.mjs
 # One copy of the declarations, in index.d.cts (CommonJS, for `require`); index.d.ts (an ES module
 # in this "type": "module" package) re-exports it: TypeScript lets ESM re-export CommonJS
 # declarations, not the reverse. Two full copies packed 7 KB more. Deno reads `./index.cjs`
