@@ -57,7 +57,7 @@ minify=(node_modules/.bin/esbuild --minify-whitespace --minify-syntax --format=e
 "${minify[@]}" "$out/web/gpdb_edge.js" --outfile=dist/gpdb_edge_web.mjs
 # The Node entry's wasm, as a module: bundlers of Node servers (webpack, Turbopack, esbuild, Rollup)
 # carry modules into their output but not a file read at run time (README, "Platforms").
-node scripts/embed-wasm.mjs dist/gpdb_edge_bg.wasm dist/gpdb_edge_bg_wasm.cjs
+node scripts/embed-wasm.mjs dist/gpdb_edge_bg.wasm dist/gpdb_edge_bg_wasm.mjs
 # Our glue and the CLI, minified the same way (the CLI's usage text stays as written): 1.8 and
 # 0.6 KB gzip less.
 "${minify[@]}" src/runtime/glue.mjs --outfile=dist/glue.mjs
