@@ -38,6 +38,7 @@ before(async () => {
       console.log(JSON.stringify({
         sameFunction: esm.cancelUploadDocumentJob === cjs.cancelUploadDocumentJob,
         sameErrorClass: esm.GpdbError === cjs.GpdbError,
+        sameExports: Object.keys(esm).every((name) => esm[name] === cjs[name]) && Object.keys(cjs).length === Object.keys(esm).length,
         resolved: import.meta.resolve('gpdb-edge'),
         otherCopy: {
           distinctClass: browser.GpdbError !== cjs.GpdbError,
@@ -73,6 +74,7 @@ test('import and require share one module instance (no dual-package hazard)', as
   const report = await run('both.mjs');
   assert.equal(report.sameFunction, true);
   assert.equal(report.sameErrorClass, true);
+  assert.equal(report.sameExports, true);
   assert.match(report.resolved, /node_modules\/gpdb-edge\/node\.mjs$/);
 });
 
