@@ -32,9 +32,9 @@ export function installOfficial(files = {}) {
   return dir;
 }
 
-/** gpdb-edge as `require('gpdb-edge')` resolves it in `dir`, and the path of its wasm-bindgen module. */
+/** gpdb-edge as `require('gpdb-edge')` resolves it in `dir`. */
 export function loadGpdbEdge(dir) {
   const require = createRequire(join(dir, 'package.json'));
   const entry = require.resolve('gpdb-edge'); // node.cjs, through the exports map
-  return { lib: require(entry), packageDir: dirname(entry), bindingsPath: join(dirname(entry), 'gpdb_edge_node.cjs') };
+  return { lib: require(entry), packageDir: dirname(entry) };
 }

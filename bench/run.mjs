@@ -153,7 +153,7 @@ function stepsTable(r) {
   const rows = Object.keys(steps.medianMs).map((name) => `| ${name} | ${fmt(steps.medianMs[name], 2)} | ${fmt(steps.cpuMedianMs[name], 2)} |`);
   const installed = (medians) => Object.entries(medians).filter(([name]) => !/^(second|bundled)/.test(name)).reduce((sum, [, ms]) => sum + ms, 0);
   if (cs) {
-    rows.push(`| the rest of \`import\` + first sign over the floor: resolving and loading node.mjs → node.cjs and its two modules (Node's ESM loader, cjs-module-lexer) | ${
+    rows.push(`| the rest of \`import\` + first sign over the floor: resolving and loading node.mjs and its ES modules (node-instance.mjs, the embedded wasm's module, not decoded) | ${
       fmt(cs.overFloorMs.gpdbEdge - installed(steps.medianMs), 2)} | ${fmt(cs.cpuOverFloorMs.gpdbEdge - installed(steps.cpuMedianMs), 2)} |`);
   }
   return [`| Node cold start, step (median of ${steps.runs} fresh processes) | wall ms | CPU ms |`, '| --- | ---: | ---: |', ...rows].join('\n');

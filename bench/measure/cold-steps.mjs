@@ -1,7 +1,7 @@
 // 3b. Where the Node cold start goes: each step of the Node entry timed inside fresh processes
-// (cold-steps-child.cjs), medians. What the steps do not cover, of the interleaved cold start
-// over the floor, is module resolution and loading: node.mjs → node.cjs through Node's ESM
-// loader (cjs-module-lexer), and the files' compilation.
+// (cold-steps-child.mjs), medians. What the steps do not cover, of the interleaved cold start
+// over the floor, is module resolution and loading by Node's ESM loader: node.mjs,
+// node-instance.mjs and the embedded wasm's module (loaded, not decoded), and their compilation.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 import { median } from '../stats.mjs';
 
-const CHILD = fileURLToPath(new URL('./cold-steps-child.cjs', import.meta.url));
+const CHILD = fileURLToPath(new URL('./cold-steps-child.mjs', import.meta.url));
 
 export function measureColdSteps({ gpdbEdgeDir, signOptions, quick }) {
   const packageDir = dirname(createRequire(join(gpdbEdgeDir, 'package.json')).resolve('gpdb-edge'));

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -30,14 +30,15 @@ before(async () => {
       import * as esm from 'gpdb-edge';
       import { createRequire } from 'node:module';
       const cjs = createRequire(import.meta.url)('gpdb-edge');
-      // The other copy of the error class (glue.mjs, not node.cjs's glue.cjs), through the browser
-      // entry, whose signing throws NotReady until its wasm is loaded.
-      const browser = await import('./node_modules/gpdb-edge/browser.mjs');
+      // The error class of another copy of the package (two versions installed side by side),
+      // through its browser entry, whose signing throws NotReady until its wasm is loaded.
+      const browser = await import('./other-copy/gpdb-edge/browser.mjs');
       let notReady;
       try { browser.signCancelUploadDocumentJob({}); } catch (error) { notReady = error; }
       console.log(JSON.stringify({
         sameFunction: esm.cancelUploadDocumentJob === cjs.cancelUploadDocumentJob,
         sameErrorClass: esm.GpdbError === cjs.GpdbError,
+        sameExports: Object.keys(esm).every((name) => esm[name] === cjs[name]) && Object.keys(cjs).length === Object.keys(esm).length,
         resolved: import.meta.resolve('gpdb-edge'),
         otherCopy: {
           distinctClass: browser.GpdbError !== cjs.GpdbError,
@@ -50,6 +51,7 @@ before(async () => {
     `,
   });
   copyFileSync(join(ROOT, 'tests/package/scenario.mjs'), join(dir, 'scenario.mjs'));
+  cpSync(join(dir, 'node_modules/gpdb-edge'), join(dir, 'other-copy/gpdb-edge'), { recursive: true });
   mock = await startMockGpdb({ quiet: true });
 });
 
@@ -72,11 +74,30 @@ test('import and require share one module instance (no dual-package hazard)', as
   const report = await run('both.mjs');
   assert.equal(report.sameFunction, true);
   assert.equal(report.sameErrorClass, true);
+  assert.equal(report.sameExports, true);
   assert.match(report.resolved, /node_modules\/gpdb-edge\/node\.mjs$/);
 });
 
-test('instanceof GpdbError and isGpdbError recognise an error of the other copy of the class (glue.mjs), and nothing else', async () => {
+test('instanceof GpdbError and isGpdbError recognise an error of another copy of the package, and nothing else', async () => {
   const report = await run('both.mjs');
   assert.deepEqual(report.otherCopy, { distinctClass: true, instanceOf: true, isGpdbError: true, kind: 'environment', code: 'NotReady' });
   assert.deepEqual(report.notErrors, [false, false, false, false, false, false]);
 });
+
+// The entry requires its ES module glue (require(esm)): Node prints nothing about it, and the
+// nonces come from /dev/urandom without loading Node's crypto module.
+for (const [name, load] of [['import', "await import('gpdb-edge')"], ['require', "createRequire(import.meta.url)('gpdb-edge')"]]) {
+  test(`${name}: no warning on stderr, and the first signature loads no crypto module`, async () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const lib = ${load};
+      lib.signCancelUploadDocumentJob({ credentials: { accessKeyId: 'id', accessKeySecret: 'secret' }, regionId: 'cn-hangzhou',
+        dbInstanceId: 'gp-x', collection: 'c', namespacePassword: 'p', jobId: 'j' });
+      console.log(JSON.stringify(process.moduleLoadList.filter((name) => /crypto/.test(name))));
+    `;
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, timeout: 30_000 });
+    assert.equal(stderr, '');
+    assert.deepEqual(JSON.parse(stdout), []);
+  });
+}
+
