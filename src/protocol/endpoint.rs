@@ -256,7 +256,7 @@ fn is_valid_authority(authority: &str) -> bool {
 fn is_valid_port(port: &str) -> bool {
     (1..=5).contains(&port.len())
         && port.bytes().all(|b| b.is_ascii_digit())
-        && port.parse::<u32>().is_ok_and(|p| (1..=65535).contains(&p))
+        && port.parse::<u64>().is_ok_and(|p| (1..=65535).contains(&p))
 }
 
 // Host names: labels of letters, digits and hyphens (and `_`, which some private DNS uses),
