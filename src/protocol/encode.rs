@@ -50,7 +50,12 @@ pub fn percent_encode_bytes(out: &mut Vec<u8>, input: &[u8]) {
 /// Lower-case hex of `bytes`: V3's hashes and signature, and the random nonces.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    bytes.iter().flat_map(|byte| [DIGITS[usize::from(byte >> 4)], DIGITS[usize::from(byte & 15)]]).map(char::from).collect()
+    let mut out = Vec::with_capacity(2 * bytes.len());
+    for byte in bytes {
+        out.extend_from_slice(&[DIGITS[usize::from(byte >> 4)], DIGITS[usize::from(byte & 15)]]);
+    }
+    // Every byte written is ASCII.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Returns the percent-encoding of `input`.

@@ -221,7 +221,7 @@ pub fn validate_region_id(region_id: &str) -> Result<(), Error> {
         && bytes[0].is_ascii_lowercase()
         && bytes[bytes.len() - 1] != b'-'
         && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        && bytes.contains(&b'-')
+        && bytes.iter().any(|&b| b == b'-')
         && find(region_id, "--").is_none();
     if well_formed {
         Ok(())
@@ -256,7 +256,7 @@ fn is_valid_authority(authority: &str) -> bool {
 fn is_valid_port(port: &str) -> bool {
     (1..=5).contains(&port.len())
         && port.bytes().all(|b| b.is_ascii_digit())
-        && port.parse::<u32>().is_ok_and(|p| (1..=65535).contains(&p))
+        && port.parse::<u64>().is_ok_and(|p| (1..=65535).contains(&p))
 }
 
 // Host names: labels of letters, digits and hyphens (and `_`, which some private DNS uses),
@@ -275,7 +275,9 @@ fn is_valid_host_name(host: &str) -> bool {
 
 // RFC 3986 pchar plus "/": unreserved, sub-delims, ":", "@", and "%" escapes.
 fn is_path_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b)
+    // `matches!`, not a byte string's `contains`: that is memchr, 0.2 KB of wasm for 19 bytes.
+    b.is_ascii_alphanumeric()
+        || matches!(b, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' | b'%')
 }
 
 fn valid_percent_escapes(path: &str) -> bool {

@@ -334,7 +334,7 @@ impl ResponseProblem {
 
 impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {}", self.http_status)?;
+        write!(f, "HTTP {}", u32::from(self.http_status))?; // u32: one integer formatter (timestamp.rs)
         match &self.problem {
             ResponseProblem::Empty => f.write_str(" with an empty body")?,
             ResponseProblem::NotJson => f.write_str(" with a body that is not a JSON object")?,

@@ -269,25 +269,24 @@ pub fn excerpt(body: &[u8], secrets: &[&str]) -> String {
     let text = String::from_utf8_lossy(body);
     let mut out = String::with_capacity(EXCERPT_CHARS);
     let mut count = 0;
-    let shown = pieces(&text, secrets).flat_map(|piece| {
+    'pieces: for piece in pieces(&text, secrets) {
         // A mask counts a character at a time, as if the redacted text were cut.
         let (ch, repeat) = match piece {
             Piece::Char(ch) => (ch, 1),
             Piece::Masked => ('*', MASK.len()),
         };
-        core::iter::repeat(ch).take(repeat)
-    });
-    for ch in shown {
-        if count == EXCERPT_CHARS {
-            out.push('…');
-            break;
+        for _ in 0..repeat {
+            if count == EXCERPT_CHARS {
+                out.push('…');
+                break 'pieces;
+            }
+            let ch = if ch.is_control() || ch.is_whitespace() { ' ' } else { ch };
+            if ch == ' ' && (out.is_empty() || out.ends_with(' ')) {
+                continue;
+            }
+            out.push(ch);
+            count += 1;
         }
-        let ch = if ch.is_control() || ch.is_whitespace() { ' ' } else { ch };
-        if ch == ' ' && (out.is_empty() || out.ends_with(' ')) {
-            continue;
-        }
-        out.push(ch);
-        count += 1;
     }
     out.truncate(out.trim_end().len());
     out

@@ -44,7 +44,7 @@ impl AssumeRole {
             return malformed("roleArn", "a role ARN such as acs:ram::123456789012****:role/adminrole (acs:ram::<account id>:role/<role name>)");
         }
         let session = self.role_session_name.as_bytes();
-        if !(2..=64).contains(&session.len()) || !session.iter().all(|b| b.is_ascii_alphanumeric() || b".@-_".contains(b)) {
+        if !(2..=64).contains(&session.len()) || !session.iter().all(|b| b.is_ascii_alphanumeric() || matches!(*b, b'.' | b'@' | b'-' | b'_')) {
             return malformed("roleSessionName", "2 to 64 characters of letters, digits, '.', '@', '-' and '_'");
         }
         if let Some(policy) = &self.policy {
@@ -59,7 +59,7 @@ impl AssumeRole {
         }
         if let Some(id) = &self.external_id {
             let id = id.as_bytes();
-            if !(2..=1224).contains(&id.len()) || !id.iter().all(|b| b.is_ascii_alphanumeric() || b"=,.@:/-_".contains(b)) {
+            if !(2..=1224).contains(&id.len()) || !id.iter().all(|b| b.is_ascii_alphanumeric() || matches!(*b, b'=' | b',' | b'.' | b'@' | b':' | b'/' | b'-' | b'_')) {
                 return malformed("externalId", "2 to 1224 characters of letters, digits and = , . @ : / - _");
             }
         }
@@ -93,7 +93,7 @@ fn is_role_arn(arn: &str) -> bool {
     !account.is_empty()
         && account.bytes().all(|b| b.is_ascii_digit() || b == b'*')
         && (1..=64).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b".-_".contains(&b))
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
 /// What `AssumeRole` answered: the credentials, and when they stop working (`Expiration`, as

@@ -28,7 +28,9 @@ impl fmt::Display for Timestamp {
     /// `yyyy-MM-ddTHH:mm:ssZ`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (year, month, day) = civil_from_days(self.unix_seconds.div_euclid(86_400));
-        let secs = self.unix_seconds.rem_euclid(86_400);
+        // u32, which the year (1970 to 9999) and the seconds of a day fit: every number the
+        // module formats is a u32 or a usize, so it holds one integer formatter, not also i64's.
+        let (year, secs) = (year as u32, self.unix_seconds.rem_euclid(86_400) as u32);
         write!(f, "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
     }
 }

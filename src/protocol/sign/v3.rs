@@ -45,7 +45,7 @@ impl CanonicalRequest {
         crate::small_sort::sort_by(&mut query, |a, b| a.0 < b.0);
         let mut headers: Vec<(String, &str)> = headers.iter().map(|(name, value)| (name.to_ascii_lowercase(), value.trim_ascii())).collect();
         crate::small_sort::sort_by(&mut headers, |a, b| a.0 < b.0);
-        let signed_headers = headers.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(";");
+        let signed_headers = super::join_texts(headers.iter().map(|(name, _)| name.as_str()), ";");
         let mut text = format!("{method}\n{path}\n{}\n", join(&query));
         for (name, value) in &headers {
             let _ = writeln!(text, "{name}:{value}");
