@@ -196,20 +196,20 @@ async function attempt(request, signal, timeoutMs, bodyLimit) {
     const init = { method, headers: new Headers(headers), body, signal: attemptSignal.signal, redirect: 'manual' };
     const response = await fetch(url, init);
     const status = response.status;
-    const read = await readBody(response, bodyLimit);
     // A 3xx comes back as it is (Node, workerd, Deno, Bun), or in browsers as an opaque redirect,
-    // which hides status and Location (status 0: no other answer to a CORS fetch has it).
-    let locationHost;
-    if (read !== undefined && (status === 0 || (status >= 300 && status < 400))) {
+    // which hides status and Location (status 0: no other answer to a CORS fetch has it). Refused
+    // at its status line: its body, which may never end, is not read.
+    if (status === 0 || (status >= 300 && status < 400)) {
       let location = null;
       try {
         location = response.headers.get('location');
       } catch {
         // No Location to tell.
       }
-      if (location !== null) locationHost = redirectHost(location, url);
+      response.body?.cancel().catch(() => {});
+      return [ANSWERED, status, new Uint8Array(0), response, undefined, location === null ? undefined : redirectHost(location, url)];
     }
-    return [ANSWERED, status, read, response, undefined, locationHost];
+    return [ANSWERED, status, await readBody(response, bodyLimit), response];
   } catch (error) {
     // Why fetch or the body read failed: the caller aborted, the attempt timed out, or the network.
     const aborted = callerAbort(signal);

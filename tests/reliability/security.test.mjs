@@ -101,6 +101,32 @@ test('a redirect answering GetUploadDocumentJob, and one from a proxyUrl: refuse
   assert.deepEqual(recorder.requests, []);
 });
 
+test('a redirect whose body never ends: refused at its status line, its body not read', async () => {
+  // A 302 that sends its headers, then a byte a second for ever: the attempt's 5 s timeout would
+  // end a read of it.
+  const sockets = new Set();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {}).once('data', () => {
+      socket.write(`HTTP/1.1 302 Found\r\nLocation: ${recorder.url}/\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      const drip = setInterval(() => socket.write('1\r\n.\r\n'), 1000);
+      socket.on('close', () => clearInterval(drip));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const started = performance.now();
+    const error = assertRejected(await outcome(lib.cancelUploadDocumentJob({
+      ...callOptions(mock), endpoint: `http://127.0.0.1:${server.address().port}`, timeoutMs: 5000, maxRetries: 0,
+    })), { kind: 'response', code: 'RedirectRefused', httpStatus: 302, attempts: 1 });
+    assert.ok(error.message.includes(`redirect to ${new URL(recorder.url).host} refused`), error.message);
+    assert.ok(performance.now() - started < 2500, `refused after ${Math.round(performance.now() - started)} ms, not at the timeout`);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // Echoed secrets: generated secrets, every encoding, random padding and positions.
 
