@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const [packageDir] = process.argv.slice(2);
@@ -24,8 +25,14 @@ const step = (name, run) => {
   return value;
 };
 
-const wasm = step('require the wasm-bindgen glue (gpdb_edge_web.mjs)', () => require(join(packageDir, 'gpdb_edge_web.mjs')));
-const glue = step('require glue.mjs', () => require(join(packageDir, 'glue.mjs')));
+// Imported as node.mjs imports them (require(esm) of each, as node.cjs does, costs more).
+const imported = async (name, file) => {
+  const value = await import(pathToFileURL(join(packageDir, file)).href);
+  step(name, () => {});
+  return value;
+};
+const wasm = await imported('import the wasm-bindgen glue (gpdb_edge_web.mjs)', 'gpdb_edge_web.mjs');
+const glue = await imported('import glue.mjs', 'glue.mjs');
 const bytes = step('read gpdb_edge_bg.wasm', () => fs.readFileSync(join(packageDir, 'gpdb_edge_bg.wasm')));
 const compiled = step('compile (new WebAssembly.Module)', () => new WebAssembly.Module(bytes));
 step('instantiate (initSync)', () => wasm.initSync({ module: compiled }));
