@@ -1547,74 +1547,73 @@ describe('the signing routes', () => {
     for (const record of gpdbSince(stack.mock, 0)) assert.equal(sessionOf(stack, record)?.roleSessionName, LOCAL_OPERATOR);
   });
 
-  test('the key id, the secret and the password are redacted from both routes\' answers, even when gpdb echoes them', async () => {
-    const echo = `key ${DEFAULTS.accessKeyId}, secret ${DEFAULTS.accessKeySecret}, password ${DEFAULTS.namespacePassword}`;
+  /**
+   * A stack whose gpdb echoes `echoOf(req, stack)` (`{ text, code }`): GetUploadDocumentJob answers
+   * 200 with a failed job whose Error is the text and ErrorCode the code, CancelUploadDocumentJob
+   * 400 Echo.Error with the text as its Message. `check({ stack, job, cancel })` gets the Worker's
+   * answers to /api/job (parsed) and then /api/cancel.
+   */
+  async function withEchoingGpdb(echoOf, check) {
+    let stack;
     const upstream = http.createServer((req, res) => {
       req.resume().on('end', () => {
-        const body = req.headers['x-acs-action'] === GET
-          ? { RequestId: 'R-GET', Status: 'success', Job: { Id: 'job-echo', Status: 'Failed', Error: echo, ErrorCode: DEFAULTS.accessKeyId } }
-          : { RequestId: 'R-CANCEL', Code: 'Echo.Error', Message: echo };
-        res.writeHead(req.headers['x-acs-action'] === GET ? 200 : 400, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        const { text, code } = echoOf(req, stack);
+        const get = req.headers['x-acs-action'] === GET;
+        const body = get
+          ? { RequestId: 'R-GET', Status: 'success', Job: { Id: 'job-echo', Status: 'Failed', Error: text, ErrorCode: code } }
+          : { RequestId: 'R-CANCEL', Code: 'Echo.Error', Message: text };
+        res.writeHead(get ? 200 : 400, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       });
     });
     await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    const echoing = await startStack({ upstream: `http://127.0.0.1:${upstream.address().port}` });
     try {
+      stack = await startStack({ upstream: `http://127.0.0.1:${upstream.address().port}` });
       const body = JSON.stringify({ ...params, jobId: 'job-echo' });
-      const job = await (await post(echoing.site, '/api/job', { body })).json();
-      assert.equal(job.job.error, 'key ***, secret ***, password ***');
-      assert.equal(job.job.errorCode, '***');
-      const cancel = await post(echoing.site, '/api/cancel', { body });
-      assert.equal(cancel.status, 400);
-      const text = await cancel.text();
-      assert.equal(JSON.parse(text).error.code, 'Echo.Error');
-      for (const secret of [DEFAULTS.accessKeyId, DEFAULTS.accessKeySecret, DEFAULTS.namespacePassword]) {
-        assert.ok(!text.includes(secret) && !JSON.stringify(job).includes(secret), `${secret} redacted`);
-      }
+      const job = await (await post(stack.site, '/api/job', { body })).json();
+      const cancel = await post(stack.site, '/api/cancel', { body });
+      await check({ stack, job, cancel });
     } finally {
-      await echoing.close();
+      await stack?.close();
       upstream.closeAllConnections();
       await new Promise((resolve) => upstream.close(resolve));
     }
+  }
+
+  test('the key id, the secret and the password are redacted from both routes\' answers, even when gpdb echoes them', async () => {
+    const text = `key ${DEFAULTS.accessKeyId}, secret ${DEFAULTS.accessKeySecret}, password ${DEFAULTS.namespacePassword}`;
+    await withEchoingGpdb(() => ({ text, code: DEFAULTS.accessKeyId }), async ({ job, cancel }) => {
+      assert.equal(job.job.error, 'key ***, secret ***, password ***');
+      assert.equal(job.job.errorCode, '***');
+      assert.equal(cancel.status, 400);
+      const answer = await cancel.text();
+      assert.equal(JSON.parse(answer).error.code, 'Echo.Error');
+      for (const secret of [DEFAULTS.accessKeyId, DEFAULTS.accessKeySecret, DEFAULTS.namespacePassword]) {
+        assert.ok(!answer.includes(secret) && !JSON.stringify(job).includes(secret), `${secret} redacted`);
+      }
+    });
   });
 
   test('signing as the operator\'s STS session, that session\'s key id, secret and token are redacted too', async () => {
-    let echoing;
     // gpdb echoing the credentials that signed the request: the key id from Authorization, the
     // token from its header, and the secret as the endpoint issued it.
-    const upstream = http.createServer((req, res) => {
-      req.resume().on('end', () => {
-        const keyId = /Credential=([^,]+),/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-        const session = echoing?.accessKeys[keyId];
-        const echo = `key ${keyId}, secret ${session?.secret}, token ${req.headers['x-acs-security-token']}`;
-        const body = req.headers['x-acs-action'] === GET
-          ? { RequestId: 'R-GET', Status: 'success', Job: { Id: 'job-echo', Status: 'Failed', Error: echo, ErrorCode: keyId } }
-          : { RequestId: 'R-CANCEL', Code: 'Echo.Error', Message: echo };
-        res.writeHead(req.headers['x-acs-action'] === GET ? 200 : 400, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      });
-    });
-    await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    echoing = await startStack({ upstream: `http://127.0.0.1:${upstream.address().port}` });
-    try {
-      const body = JSON.stringify({ ...params, jobId: 'job-echo' });
-      const job = await (await post(echoing.site, '/api/job', { body })).json();
+    const echoOf = (req, stack) => {
+      const keyId = /Credential=([^,]+),/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      const session = stack?.accessKeys[keyId];
+      return { text: `key ${keyId}, secret ${session?.secret}, token ${req.headers['x-acs-security-token']}`, code: keyId };
+    };
+    await withEchoingGpdb(echoOf, async ({ stack, job, cancel }) => {
       assert.equal(job.job.error, 'key ***, secret ***, token ***');
       assert.equal(job.job.errorCode, '***');
-      const cancel = await post(echoing.site, '/api/cancel', { body });
       assert.equal(cancel.status, 400);
-      const text = await cancel.text();
-      assert.equal(JSON.parse(text).error.message, 'Echo.Error: key ***, secret ***, token *** (RequestId R-CANCEL)');
+      const answer = await cancel.text();
+      assert.equal(JSON.parse(answer).error.message, 'Echo.Error: key ***, secret ***, token *** (RequestId R-CANCEL)');
       // The session the endpoint's STS issued (it names the operator), not the key table's fixed one.
-      const sessions = Object.entries(echoing.accessKeys).filter(([, account]) => account.roleSessionName === LOCAL_OPERATOR);
+      const sessions = Object.entries(stack.accessKeys).filter(([, account]) => account.roleSessionName === LOCAL_OPERATOR);
       assert.equal(sessions.length, 1, 'one STS session, for the operator and the instance');
       const [[keyId, { secret, securityToken }]] = sessions;
       for (const value of [keyId, secret, securityToken]) {
-        assert.ok(!text.includes(value) && !JSON.stringify(job).includes(value), `${value.slice(0, 8)}… redacted`);
+        assert.ok(!answer.includes(value) && !JSON.stringify(job).includes(value), `${value.slice(0, 8)}… redacted`);
       }
-    } finally {
-      await echoing?.close();
-      upstream.closeAllConnections();
-      await new Promise((resolve) => upstream.close(resolve));
-    }
+    });
   });
 });
