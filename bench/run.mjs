@@ -95,11 +95,18 @@ function table(r) {
 
   const cs = r.coldStart;
   if (cs) {
-    pair(`Node cold start: \`import\` + first signed request, ms over the floor (a one-line ESM module, ${fmt(cs.floorMs, 1)} ms); median of ${cs.runs}, interleaved`,
+    pair(`Node cold start: \`import\` + first signed request, ms from the process's start to the signed request, over the floor's (a one-line ESM module reaching its line, ${fmt(cs.signedFloorMs, 1)} ms); median of ${cs.runs}, interleaved; as on a user's machine, no NODE_EXTRA_CA_CERTS`,
+      cs.signedOverFloorMs.gpdbEdge, cs.signedOverFloorMs.official, 1);
+    pair('… the same with `require` (official column: its `import`)', cs.signedOverFloorMs.gpdbEdgeCjs, cs.signedOverFloorMs.official, 1);
+    pair(`… the whole process, spawn to exit (Node's exit included), wall ms over the floor's (${fmt(cs.floorMs, 1)} ms)`,
       cs.overFloorMs.gpdbEdge, cs.overFloorMs.official, 1);
-    pair('… the same with `require` (official column: its `import`)', cs.overFloorMs.gpdbEdgeCjs, cs.overFloorMs.official, 1);
-    pair(`… \`import\` + first signed request in CPU time (all threads, reported by each process at exit), ms over the floor's (${fmt(cs.cpuFloorMs, 1)} ms)`,
+    pair(`… the whole process in CPU time (all threads, reported at exit), ms over the floor's (${fmt(cs.cpuFloorMs, 1)} ms)`,
       cs.cpuOverFloorMs.gpdbEdge, cs.cpuOverFloorMs.official, 1);
+    const ca = cs.withExtraCaCerts;
+    if (ca) {
+      pair(`… to the signed request with this machine's NODE_EXTRA_CA_CERTS (Node loads the CA bundle as it starts), ms over the floor run so (${fmt(ca.signedFloorMs, 1)} ms); same rounds`,
+        ca.signedOverFloorMs.gpdbEdge, ca.signedOverFloorMs.official, 1);
+    }
   }
 
   const z = r.size;
@@ -153,8 +160,8 @@ function stepsTable(r) {
   const rows = Object.keys(steps.medianMs).map((name) => `| ${name} | ${fmt(steps.medianMs[name], 2)} | ${fmt(steps.cpuMedianMs[name], 2)} |`);
   const installed = (medians) => Object.entries(medians).filter(([name]) => !/^(second|bundled)/.test(name)).reduce((sum, [, ms]) => sum + ms, 0);
   if (cs) {
-    rows.push(`| the rest of \`import\` + first sign over the floor: resolving and loading node.mjs and its ES modules (node-instance.mjs, the embedded wasm's module, not decoded) | ${
-      fmt(cs.overFloorMs.gpdbEdge - installed(steps.medianMs), 2)} | ${fmt(cs.cpuOverFloorMs.gpdbEdge - installed(steps.cpuMedianMs), 2)} |`);
+    rows.push(`| the rest of \`import\` + first sign over the floor (wall: to the signed request; CPU: to the process's exit, which it includes): resolving and loading node.mjs and its ES modules (node-instance.mjs, the embedded wasm's module, not decoded) | ${
+      fmt(cs.signedOverFloorMs.gpdbEdge - installed(steps.medianMs), 2)} | ${fmt(cs.cpuOverFloorMs.gpdbEdge - installed(steps.cpuMedianMs), 2)} |`);
   }
   return [`| Node cold start, step (median of ${steps.runs} fresh processes) | wall ms | CPU ms |`, '| --- | ---: | ---: |', ...rows].join('\n');
 }
@@ -169,9 +176,12 @@ const CEILINGS = [
     (r) => r.signing.opsPerSec.gpdbEdge / r.signing.opsPerSec.official, (v) => v >= SIGN_RATIO_TODAY.v3 / 1.2, (v) => `${fmt(v, 2)}×`],
   [`… V2: not below 0.8 × today's ${SIGN_RATIO_TODAY.v2}×`, 'signing',
     (r) => r.signing.opsPerSec.gpdbEdgeV2 / r.signing.opsPerSec.officialV2, (v) => v >= SIGN_RATIO_TODAY.v2 / 1.2, (v) => `${fmt(v, 2)}×`],
-  ['Node cold start (`import` + first signed request, wall time over the floor) ≤ 0.1× the official client\'s', 'coldStart',
-    (r) => r.coldStart.ratio, (v) => v <= 0.1, (v) => `${fmt(v, 3)}×`],
-  ['… the same in CPU time', 'coldStart', (r) => r.coldStart.cpuRatio, (v) => v <= 0.1, (v) => `${fmt(v, 3)}×`],
+  ['Node cold start (`import` + first signed request: process start → signed request, over the floor) ≤ 0.1× the official client\'s', 'coldStart',
+    (r) => r.coldStart.signedRatio, (v) => v <= 0.1, (v) => `${fmt(v, 3)}×`],
+  ['… the whole process (spawn → exit), wall', 'coldStart', (r) => r.coldStart.ratio, (v) => v <= 0.1, (v) => `${fmt(v, 3)}×`],
+  ['… the whole process, CPU time', 'coldStart', (r) => r.coldStart.cpuRatio, (v) => v <= 0.1, (v) => `${fmt(v, 3)}×`],
+  ['… to the signed request with NODE_EXTRA_CA_CERTS, where the machine sets it', 'coldStart',
+    (r) => r.coldStart.withExtraCaCerts?.signedRatio ?? NaN, (v) => Number.isNaN(v) || v <= 0.1, (v) => (Number.isNaN(v) ? 'not set' : `${fmt(v, 3)}×`)],
 ];
 
 function ceilings(r) {

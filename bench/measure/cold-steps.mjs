@@ -8,13 +8,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { median } from '../stats.mjs';
+import { childEnv } from './cold-start.mjs';
 
 const CHILD = fileURLToPath(new URL('./cold-steps-child.mjs', import.meta.url));
 
 export function measureColdSteps({ gpdbEdgeDir, signOptions, quick }) {
   const packageDir = dirname(createRequire(join(gpdbEdgeDir, 'package.json')).resolve('gpdb-edge'));
-  const env = { ...process.env, BENCH_SIGN_OPTIONS: JSON.stringify(signOptions) };
-  delete env.NODE_OPTIONS;
+  const env = childEnv(signOptions);
   const runs = quick ? 1 : 21;
   const samples = {};
   for (let i = 0; i < runs; i++) {
