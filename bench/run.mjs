@@ -132,7 +132,7 @@ function table(r) {
     pair('… the same from the worker\'s own Date.now()', w.insideClockUsPerCall.gpdbEdge, w.insideClockUsPerCall.webCrypto, 1);
     const cold = w.coldStart.medianMs;
     const over = (name, part) => cold[name][part] - cold.bare[part];
-    pair(`workerd cold start: new Miniflare → first answer, signed, ms over a bare Worker's (${fmt(cold.bare.totalMs, 0)} ms); median of ${w.coldStart.runs}, interleaved — official column: WebCrypto JS V2`,
+    pair(`workerd cold start: new Miniflare (the modules listed, as wrangler deploys them) → first answer, signed, ms over a bare Worker's (${fmt(cold.bare.totalMs, 0)} ms); median of ${w.coldStart.runs}, interleaved — official column: WebCrypto JS V2`,
       over('gpdbEdge', 'totalMs'), over('webCrypto', 'totalMs'), 1);
     pair('… of which the Worker\'s start (modules loaded, wasm compiled and instantiated)', over('gpdbEdge', 'startMs'), over('webCrypto', 'startMs'), 1);
     pair('… of which the first request', over('gpdbEdge', 'firstRequestMs'), over('webCrypto', 'firstRequestMs'), 1);
