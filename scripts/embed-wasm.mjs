@@ -12,6 +12,6 @@ const packed = brotliCompressSync(wasm, {
   params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: wasm.length },
 });
 writeFileSync(output, `// gpdb_edge_bg.wasm (${wasm.length} bytes), brotli and base64: a module, so that bundlers carry it.
-// Decoded when called: node.mjs imports it, and reads the .wasm file instead where there is one.
+// Decoded when called: node-bundled.mjs imports it (an installed entry reads the .wasm file).
 export default () => process.getBuiltinModule('zlib').brotliDecompressSync(Buffer.from('${packed.toString('base64')}', 'base64'));
 `);

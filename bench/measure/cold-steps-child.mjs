@@ -47,5 +47,5 @@ const signed = step('first signCancelUploadDocumentJob', () => wasm.signCancelUp
 if (!signed.headers.authorization) throw new Error('not signed');
 step('second signCancelUploadDocumentJob', () => wasm.signCancelUploadDocumentJob(options));
 // What a bundle does instead of the read: zlib's first load, base64 and brotli decode.
-step('bundled only: the embedded bytes (gpdb_edge_bg_wasm.mjs)', () => require(join(packageDir, 'gpdb_edge_bg_wasm.mjs')).default());
+step('bundled only (node-bundled.mjs): the embedded bytes (gpdb_edge_bg_wasm.mjs)', () => require(join(packageDir, 'gpdb_edge_bg_wasm.mjs')).default());
 process.stdout.write(JSON.stringify(ms));

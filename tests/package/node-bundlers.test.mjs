@@ -1,7 +1,9 @@
 // A Node server bundled with its dependencies, as for a serverless deploy: esbuild
 // (`--bundle --platform=node`, CommonJS and ESM output) and Vite's SSR build (Rollup, every
 // dependency bundled). The bundle is then copied alone into an empty folder, with no node_modules
-// and no .wasm beside it, and run there: it must carry the wasm within itself.
+// and no .wasm beside it, and run there: it must carry the wasm within itself. These bundlers read
+// the `module` condition (node-bundled.mjs); esbuild given its own `--conditions` reads none, and
+// bundles node.mjs, whose embedded-bytes fallback it must carry too.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -30,6 +32,8 @@ const VITE_CONFIG = `
 const BUNDLERS = [
   { name: 'esbuild --bundle --platform=node (CommonJS)', bin: 'esbuild', args: ['server.mjs', '--bundle', '--platform=node', '--log-level=warning', '--outfile=dist/esbuild-cjs/server.cjs'], out: 'dist/esbuild-cjs' },
   { name: 'esbuild --bundle --platform=node --format=esm', bin: 'esbuild', args: ['server.mjs', '--bundle', '--platform=node', '--format=esm', '--log-level=warning', '--outfile=dist/esbuild-esm/server.mjs'], out: 'dist/esbuild-esm' },
+  { name: 'esbuild --bundle --platform=node --format=esm --conditions=production (no `module` condition: node.mjs)', bin: 'esbuild',
+    args: ['server.mjs', '--bundle', '--platform=node', '--format=esm', '--conditions=production', '--log-level=warning', '--outfile=dist/esbuild-conditions/server.mjs'], out: 'dist/esbuild-conditions' },
   // Vite 7 by its path: node_modules/.bin/vite may be Vite 8 (the npm alias vite-8, tests/package/bundlers.test.mjs).
   { name: 'Vite SSR build (Rollup)', bin: process.execPath, args: [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], out: 'dist/vite' },
 ];

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { copyFileSync, cpSync } from 'node:fs';
+import { copyFileSync, cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -101,3 +101,22 @@ for (const [name, load] of [['import', "await import('gpdb-edge')"], ['require',
   });
 }
 
+
+// Installed, both entries read the .wasm beside them: the embedded copy's module (a 62 KB string,
+// for bundles) is not in their graph, so without it they load and sign all the same.
+test('installed, import and require read the .wasm and load no embedded copy of it', async () => {
+  const copy = join(dir, 'without-embedded-copy');
+  cpSync(join(dir, 'node_modules/gpdb-edge'), join(copy, 'node_modules/gpdb-edge'), { recursive: true });
+  rmSync(join(copy, 'node_modules/gpdb-edge/gpdb_edge_bg_wasm.mjs'));
+  const script = `
+    import { createRequire } from 'node:module';
+    const options = { credentials: { accessKeyId: 'id', accessKeySecret: 'secret' }, regionId: 'cn-hangzhou',
+      dbInstanceId: 'gp-x', collection: 'c', namespacePassword: 'p', jobId: 'j' };
+    const esm = await import('gpdb-edge');
+    const cjs = createRequire(import.meta.url)('gpdb-edge');
+    console.log(JSON.stringify([esm, cjs].map((lib) => lib.signCancelUploadDocumentJob(options).headers.authorization.split(' ')[0])));
+  `;
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: copy, timeout: 30_000 });
+  assert.equal(stderr, '');
+  assert.deepEqual(JSON.parse(stdout), ['ACS3-HMAC-SHA256', 'ACS3-HMAC-SHA256']);
+});
