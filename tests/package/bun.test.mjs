@@ -1,5 +1,5 @@
 // Bun: the installed package through the `node` condition of the exports map, as ESM `import`
-// (node.mjs → node.cjs) and as CJS `require` (node.cjs), with nothing auto-installed.
+// (node.mjs) and as CJS `require` (node.cjs), with nothing auto-installed.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
