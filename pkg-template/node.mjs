@@ -1,7 +1,7 @@
 // Node.js `import`, installed: the .wasm beside this file, read in 0.4 ms. Node reads the `import`
 // condition; the bundlers of Node servers read `module` first and get node-bundled.mjs, which
 // carries the wasm in a module. Leaving that module (a 62 KB string) out of this graph made
-// `import` + first sign 2.5 ms faster (README, Performance). ES modules only: through node.cjs
+// `import` + first sign 1.9 ms faster (README, Performance). ES modules only: through node.cjs
 // (CommonJS: cjs-module-lexer), the `import` cold start took 3 ms more CPU.
 import * as glue from './glue.mjs';
 import * as wasm from './gpdb_edge_web.mjs';
