@@ -97,7 +97,8 @@ function table(r) {
   if (cs) {
     pair(`Node cold start: \`import\` + first signed request, ms from the process's start to the signed request, over the floor's (a one-line ESM module reaching its line, ${fmt(cs.signedFloorMs, 1)} ms); median of ${cs.runs}, interleaved; as on a user's machine, no NODE_EXTRA_CA_CERTS`,
       cs.signedOverFloorMs.gpdbEdge, cs.signedOverFloorMs.official, 1);
-    pair('… the same with `require` (official column: its `import`)', cs.signedOverFloorMs.gpdbEdgeCjs, cs.signedOverFloorMs.official, 1);
+    pair(`… the same with \`require\`, over a one-line CommonJS module's floor (${fmt(cs.signedFloorCjsMs, 1)} ms) — official column: its \`import\``,
+      cs.signedOverFloorMs.gpdbEdgeCjs, cs.signedOverFloorMs.official, 1);
     pair(`… the whole process, spawn to exit (Node's exit included), wall ms over the floor's (${fmt(cs.floorMs, 1)} ms)`,
       cs.overFloorMs.gpdbEdge, cs.overFloorMs.official, 1);
     pair(`… the whole process in CPU time (all threads, reported at exit), ms over the floor's (${fmt(cs.cpuFloorMs, 1)} ms)`,
