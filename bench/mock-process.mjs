@@ -5,7 +5,10 @@
 import { startMockGpdb } from '../tests/mock-gpdb/server.mjs';
 import { benchJobId } from './params.mjs';
 
-const mock = await startMockGpdb({ quiet: true, port: 0 });
+// Keep-alive connections outlive the pauses between runs (each client idles while the others
+// run, 14 s and more): at Node's default 5 s the server closed the official client's idle socket
+// as it reused it, and two of its calls failed with ECONNRESET in each of two `make bench` runs.
+const mock = await startMockGpdb({ quiet: true, port: 0, keepAliveTimeoutMs: 120_000 });
 
 const handlers = {
   // Forget requests and nonces, then add jobs benchJobId(0 … count-1), all running.

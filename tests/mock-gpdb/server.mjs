@@ -166,6 +166,8 @@ export async function startMockGpdb(options = {}) {
   const quiet = Boolean(options.quiet);
 
   const server = http.createServer();
+  // How long an idle keep-alive connection stays open (Node's default: 5 s).
+  if (options.keepAliveTimeoutMs) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   const sockets = new Set();
   const closing = new AbortController(); // stops trickle/huge writers and delays on close()
   const faults = [];
