@@ -156,6 +156,8 @@ function parseParams(text) {
  *
  * delayMs: every request waits that long before it is handled (preflights do not); a request whose
  * client goes away during the wait is not handled at all, and close() ends every wait.
+ *
+ * keepAliveTimeoutMs: how long an idle keep-alive connection stays open (Node's default, 5 s, without it).
  */
 export async function startMockGpdb(options = {}) {
   const accessKeys = options.accessKeys ?? { [DEFAULTS.accessKeyId]: { secret: DEFAULTS.accessKeySecret } };
@@ -166,7 +168,6 @@ export async function startMockGpdb(options = {}) {
   const quiet = Boolean(options.quiet);
 
   const server = http.createServer();
-  // How long an idle keep-alive connection stays open (Node's default: 5 s).
   if (options.keepAliveTimeoutMs) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   const sockets = new Set();
   const closing = new AbortController(); // stops trickle/huge writers and delays on close()
