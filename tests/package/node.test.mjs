@@ -120,3 +120,43 @@ test('installed, import and require read the .wasm and load no embedded copy of 
   assert.equal(stderr, '');
   assert.deepEqual(JSON.parse(stdout), ['ACS3-HMAC-SHA256', 'ACS3-HMAC-SHA256']);
 });
+
+// V8 11 (Node 20) compiles each import signature's wasm-to-JS wrapper with the module, for JS
+// functions of the signature's arity, and another at instantiation for each signature a function
+// of another arity imports: the build declares the parameters of wasm-bindgen's handleError
+// imports, whose `function()` read `arguments` (scripts/build.sh).
+test("every function the wasm imports has its signature's arity", async () => {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { createRequire } from 'node:module';
+    const dir = createRequire(import.meta.url).resolve('gpdb-edge').replace(/node\\.cjs$/, '');
+    // The parameter count of each imported function, from the type and import sections.
+    const b = readFileSync(dir + 'gpdb_edge_bg.wasm');
+    let p = 8;
+    const leb = () => { let r = 0, s = 0, x; do { x = b[p++]; r += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return r; };
+    const name = () => { const n = leb(); p += n; return b.toString('utf8', p - n, p); };
+    const params = [], expected = {};
+    while (p < b.length) {
+      const id = b[p++], end = leb() + p;
+      if (id === 1) for (let n = leb(), i = 0; i < n; i++) { p++; const count = leb(); params.push(count); p += count; const results = leb(); p += results; }
+      if (id === 2) for (let n = leb(), i = 0; i < n; i++) {
+        const key = name() + '.' + name(), kind = b[p++];
+        if (kind !== 0) throw new Error('an import other than a function: ' + key);
+        expected[key] = params[leb()];
+      }
+      p = end;
+    }
+    const Instance = WebAssembly.Instance;
+    let actual;
+    WebAssembly.Instance = function (module, imports) {
+      actual = Object.fromEntries(Object.entries(imports).flatMap(([m, fns]) => Object.entries(fns).map(([n, f]) => [m + '.' + n, f.length])));
+      return new Instance(module, imports);
+    };
+    await import('gpdb-edge');
+    console.log(JSON.stringify({ expected, actual }));
+  `;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, timeout: 30_000 });
+  const { expected, actual } = JSON.parse(stdout);
+  assert.ok(Object.keys(expected).length > 20, 'the import section was read');
+  assert.deepEqual(actual, expected);
+});
