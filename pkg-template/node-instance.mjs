@@ -23,6 +23,11 @@ function fillRandom(bytes) {
   globalThis.crypto.getRandomValues(bytes);
 }
 
+/** Whether an entry has made the instance already: node.mjs then reads no wasm. */
+export function hasNodeInstance() {
+  return exports !== undefined;
+}
+
 export function nodeInstance(wasm, glue, wasmBytes) {
   if (exports) return exports;
   wasm.setFillRandom(fillRandom);

@@ -5,7 +5,7 @@
 // (CommonJS: cjs-module-lexer), the `import` cold start took 3 ms more CPU.
 import * as glue from './glue.mjs';
 import * as wasm from './gpdb_edge_web.mjs';
-import { nodeInstance } from './node-instance.mjs';
+import { hasNodeInstance, nodeInstance } from './node-instance.mjs';
 
 // Not written `new URL('./gpdb_edge_bg.wasm', import.meta.url)`, which bundlers would copy as an
 // asset. A bundler that reads no `module` condition (esbuild given its own `--conditions`) bundles
@@ -21,7 +21,8 @@ function wasmBeside() {
   }
   return undefined;
 }
-const bytes = wasmBeside() ?? (await import('./gpdb_edge_bg_wasm.mjs')).default();
+// None when node.cjs has made the instance (a process that `require`s the package, then `import`s it).
+const bytes = hasNodeInstance() ? undefined : wasmBeside() ?? (await import('./gpdb_edge_bg_wasm.mjs')).default();
 
 export const {
   cancelUploadDocumentJob, getUploadDocumentJob, waitForUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob,

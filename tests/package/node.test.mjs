@@ -121,6 +121,25 @@ test('installed, import and require read the .wasm and load no embedded copy of 
   assert.deepEqual(JSON.parse(stdout), ['ACS3-HMAC-SHA256', 'ACS3-HMAC-SHA256']);
 });
 
+// A process that requires the package, then imports it: one instance, and the .wasm read once.
+test('require then import: the .wasm is read once', async () => {
+  const script = `
+    import { createRequire } from 'node:module';
+    const fs = process.getBuiltinModule('fs');
+    const readFileSync = fs.readFileSync;
+    const reads = [];
+    fs.readFileSync = function (path, ...rest) {
+      if (String(path).endsWith('.wasm')) reads.push(String(path).replace(/.*\\//, ''));
+      return readFileSync.call(this, path, ...rest);
+    };
+    const cjs = createRequire(import.meta.url)('gpdb-edge');
+    const esm = await import('gpdb-edge');
+    console.log(JSON.stringify({ reads, same: esm.signCancelUploadDocumentJob === cjs.signCancelUploadDocumentJob }));
+  `;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, timeout: 30_000 });
+  assert.deepEqual(JSON.parse(stdout), { reads: ['gpdb_edge_bg.wasm'], same: true });
+});
+
 // V8 11 (Node 20) compiles each import signature's wasm-to-JS wrapper with the module, for JS
 // functions of the signature's arity, and another at instantiation for each signature a function
 // of another arity imports: the build declares the parameters of wasm-bindgen's handleError
