@@ -166,7 +166,7 @@ function stepsTable(r) {
   const rows = Object.keys(steps.medianMs).map((name) => `| ${name} | ${fmt(steps.medianMs[name], 2)} | ${fmt(steps.cpuMedianMs[name], 2)} |`);
   const installed = (medians) => Object.entries(medians).filter(([name]) => !/^(second|bundled)/.test(name)).reduce((sum, [, ms]) => sum + ms, 0);
   if (cs) {
-    rows.push(`| the rest of \`import\` + first sign over the floor (wall: to the signed request; CPU: to the process's exit, which it includes): resolving and loading node.mjs and node-instance.mjs, Node's ES module loader | ${
+    rows.push(`| the rest of \`import\` + first sign over the floor (wall: to the signed request; CPU: to the process's exit, which it includes): resolving and loading node.mjs, Node's ES module loader | ${
       fmt(cs.signedOverFloorMs.gpdbEdge - installed(steps.medianMs), 2)} | ${fmt(cs.cpuOverFloorMs.gpdbEdge - installed(steps.cpuMedianMs), 2)} |`);
   }
   return [`| Node cold start, step (median of ${steps.runs} fresh processes) | wall ms | CPU ms |`, '| --- | ---: | ---: |', ...rows].join('\n');

@@ -10,4 +10,4 @@ export const {
   ready, cancelUploadDocumentJob, getUploadDocumentJob, waitForUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob,
   callApi, signApiRequest, assumeRole,
 } = lazyEntry(() => new URL('./gpdb_edge_bg.wasm', import.meta.url));
-export { GpdbError, isGpdbError } from './glue.mjs';
+export { GpdbError, isGpdbError } from './gpdb_edge.mjs';

@@ -10,4 +10,4 @@ export const {
   ready, cancelUploadDocumentJob, getUploadDocumentJob, waitForUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob,
   callApi, signApiRequest, assumeRole,
 } = lazyEntry(() => module);
-export { GpdbError, isGpdbError } from './glue.mjs';
+export { GpdbError, isGpdbError } from './gpdb_edge.mjs';

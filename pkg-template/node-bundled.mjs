@@ -2,11 +2,9 @@
 // `import` and `require` alike; Node reads none): a bundle carries modules, not files, so the
 // wasm comes from a module, decoded about 4 ms slower than a read (README, Performance).
 import embeddedWasm from './gpdb_edge_bg_wasm.mjs';
-import * as glue from './glue.mjs';
-import * as wasm from './gpdb_edge_web.mjs';
-import { nodeInstance } from './node-instance.mjs';
+import * as gpdbEdge from './gpdb_edge.mjs';
 
 export const {
   cancelUploadDocumentJob, getUploadDocumentJob, waitForUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob,
   callApi, signApiRequest, assumeRole, GpdbError, isGpdbError, ready,
-} = nodeInstance(wasm, glue, embeddedWasm);
+} = gpdbEdge.nodeInstance(gpdbEdge, embeddedWasm, () => process.getBuiltinModule('fs'));

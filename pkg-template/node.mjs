@@ -2,10 +2,9 @@
 // condition; the bundlers of Node servers read `module` first and get node-bundled.mjs, which
 // carries the wasm in a module. Leaving that module (a 62 KB string) out of this graph made
 // `import` + first sign 1.9 ms faster (README, Performance). ES modules only: through node.cjs
-// (CommonJS: cjs-module-lexer), the `import` cold start took 3 ms more CPU.
-import * as glue from './glue.mjs';
-import * as wasm from './gpdb_edge_web.mjs';
-import { hasNodeInstance, nodeInstance } from './node-instance.mjs';
+// (CommonJS: cjs-module-lexer), the `import` cold start took 3 ms more CPU. The JS is one module,
+// gpdb_edge.mjs: two modules to load, not four (README, Performance).
+import * as gpdbEdge from './gpdb_edge.mjs';
 
 // Not written `new URL('./gpdb_edge_bg.wasm', import.meta.url)`, which bundlers would copy as an
 // asset. A bundler that reads no `module` condition (esbuild given its own `--conditions`) bundles
@@ -22,9 +21,9 @@ function wasmBeside() {
   return undefined;
 }
 // None when node.cjs has made the instance (a process that `require`s the package, then `import`s it).
-const bytes = hasNodeInstance() ? undefined : wasmBeside() ?? (await import('./gpdb_edge_bg_wasm.mjs')).default();
+const bytes = gpdbEdge.hasNodeInstance() ? undefined : wasmBeside() ?? (await import('./gpdb_edge_bg_wasm.mjs')).default();
 
 export const {
   cancelUploadDocumentJob, getUploadDocumentJob, waitForUploadDocumentJob, signCancelUploadDocumentJob, signGetUploadDocumentJob,
   callApi, signApiRequest, assumeRole, GpdbError, isGpdbError, ready,
-} = nodeInstance(wasm, glue, () => bytes);
+} = gpdbEdge.nodeInstance(gpdbEdge, () => bytes, () => process.getBuiltinModule('fs'));

@@ -1,5 +1,5 @@
 // Run by cold-steps.mjs in a fresh `node`: the steps of the installed Node entry (node.mjs and
-// node-instance.mjs), one by one and timed, then the step only a bundled server takes (the
+// gpdb_edge.mjs's nodeInstance), one by one and timed, then the step only a bundled server takes (the
 // embedded bytes). An ES module, as a user's `import` is: Node's ESM loader is loaded before the
 // first step, as it is in the floor. Prints { step: [wall ms, CPU ms] } as JSON; the CPU time is
 // the process's (all threads).
@@ -25,27 +25,22 @@ const step = (name, run) => {
   return value;
 };
 
-// Imported as node.mjs imports them (require(esm) of each, as node.cjs does, costs more).
-const imported = async (name, file) => {
-  const value = await import(pathToFileURL(join(packageDir, file)).href);
-  step(name, () => {});
-  return value;
-};
-const wasm = await imported('import the wasm-bindgen glue (gpdb_edge_web.mjs)', 'gpdb_edge_web.mjs');
-const glue = await imported('import glue.mjs', 'glue.mjs');
+// Imported as node.mjs imports it.
+const gpdbEdge = await import(pathToFileURL(join(packageDir, 'gpdb_edge.mjs')).href);
+step('import gpdb_edge.mjs (the JS: our glue and wasm-bindgen\'s)', () => {});
 const bytes = step('read gpdb_edge_bg.wasm', () => fs.readFileSync(join(packageDir, 'gpdb_edge_bg.wasm')));
 const compiled = step('compile (new WebAssembly.Module)', () => new WebAssembly.Module(bytes));
-step('instantiate (initSync)', () => wasm.initSync({ module: compiled }));
+step('instantiate (initSync)', () => gpdbEdge.initSync({ module: compiled }));
 // node-instance.mjs's random source, which keeps Node's crypto module unloaded: /dev/urandom.
-wasm.setFillRandom((random) => {
+gpdbEdge.setFillRandom((random) => {
   const fd = fs.openSync('/dev/urandom', 'r');
   fs.readSync(fd, random);
   fs.closeSync(fd);
 });
-step('install the JS glue', () => wasm.install(glue));
-const signed = step('first signCancelUploadDocumentJob', () => wasm.signCancelUploadDocumentJob(options));
+step('install the JS glue', () => gpdbEdge.install(gpdbEdge.glue));
+const signed = step('first signCancelUploadDocumentJob', () => gpdbEdge.signCancelUploadDocumentJob(options));
 if (!signed.headers.authorization) throw new Error('not signed');
-step('second signCancelUploadDocumentJob', () => wasm.signCancelUploadDocumentJob(options));
+step('second signCancelUploadDocumentJob', () => gpdbEdge.signCancelUploadDocumentJob(options));
 // What a bundle does instead of the read: zlib's first load, base64 and brotli decode.
 step('bundled only (node-bundled.mjs): the embedded bytes (gpdb_edge_bg_wasm.mjs)', () => require(join(packageDir, 'gpdb_edge_bg_wasm.mjs')).default());
 process.stdout.write(JSON.stringify(ms));

@@ -1,7 +1,7 @@
 // 3b. Where the Node cold start goes: each step of the Node entry timed inside fresh processes
 // (cold-steps-child.mjs), medians. What the steps do not cover, of the interleaved cold start
-// over the floor, is module resolution and loading by Node's ESM loader (node.mjs and
-// node-instance.mjs) and their compilation.
+// over the floor, is module resolution and loading by Node's ESM loader (node.mjs) and its
+// compilation.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -66,7 +66,7 @@ function workerdCpuMs() {
 
 // The modules of each cold-start Worker, besides its entry: the package's workerd entry and what
 // it imports (a module missing here fails the Worker's start).
-const PACKAGE_MODULES = [['ESModule', 'workerd.mjs'], ['ESModule', 'gpdb_edge_web.mjs'], ['ESModule', 'glue.mjs'], ['CompiledWasm', 'gpdb_edge_bg.wasm']]
+const PACKAGE_MODULES = [['ESModule', 'workerd.mjs'], ['ESModule', 'gpdb_edge.mjs'], ['CompiledWasm', 'gpdb_edge_bg.wasm']]
   .map(([type, file]) => [type, `node_modules/gpdb-edge/${file}`]);
 const COLD_MODULES = {
   bare: [],

@@ -1,7 +1,7 @@
-// The JS half of the runtime layer, handed to the wasm by each entry file (`install(glue)`):
-// the error class, and the timers and listeners that are simpler to own in JS than through
-// wasm-bindgen closures. Each helper removes every timer and listener it adds before it
-// settles, so nothing outlives a call.
+// The JS half of the runtime layer (`glue`, at the end, is what the wasm calls back): the error
+// class, and the timers and listeners that are simpler to own in JS than through wasm-bindgen
+// closures. Each helper removes every timer and listener it adds before it settles, so nothing
+// outlives a call. build.sh puts it in gpdb_edge.mjs, with wasm-bindgen's glue.
 
 const BRAND = Symbol.for('gpdb-edge.GpdbError');
 
@@ -393,3 +393,8 @@ export function assumeRole(assumeRoleOnce, options, check) {
     return pending;
   };
 }
+
+// What the wasm calls back (`Glue` in js_imports.rs), handed over once by each entry file
+// (`install(glue)`). An object of its own, not this module's namespace, so that bundlers still
+// drop what an entry does not use.
+export const glue = { newGpdbError, readOptions, processEnv, readParameters, signedRequest, runCall };

@@ -17,7 +17,7 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     pub(crate) fn is_array(value: &JsValue) -> Result<bool, JsValue>;
 
-    /// `glue.mjs`, as handed over by the entry file.
+    /// `glue` of glue.mjs, as handed over by the entry file.
     #[derive(Clone)]
     pub type Glue;
     #[wasm_bindgen(method, catch, js_name = readOptions)]

@@ -317,8 +317,8 @@ for (const contentLength of [true, false]) {
 // ---------------------------------------------------------------------------------------------
 // The runtime itself fails.
 
-// The Node entry reads /dev/urandom first, then crypto.getRandomValues (pkg-template/node-instance.mjs):
-// both fail here.
+// The Node entry reads /dev/urandom first, then crypto.getRandomValues (pkg-template/node-instance.mjs,
+// in gpdb_edge.mjs): both fail here.
 test('/dev/urandom and crypto.getRandomValues failing: kind environment NoRandomness, not retryable, nothing sent, call after call', async () => {
   fresh();
   const original = globalThis.crypto.getRandomValues;
